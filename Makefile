@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# Landlock ABI 12 series: entry point of the tooling.  See README.md.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help deps base tree export status kernel initramfs run shell check bench clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+deps: ## install the Debian packages the tooling needs
+	@$(S)/deps.sh
+
+base: deps ## fetch the pinned Linux 7.3 base (or check KERNEL_SRC)
+	@$(S)/fetch-base.sh
+
+tree: deps ## make the editable work tree linux/ (base + git am patches/)
+	@$(S)/tree.sh init
+
+export: ## write the work tree's commits back to patches/
+	@$(S)/tree.sh export
+
+status: ## fail if the work tree has work that is not in patches/
+	@$(S)/tree.sh status
+
+linux/.git:
+	@$(MAKE) -s tree
+
+kernel: deps linux/.git ## build the VM kernel from the work tree
+	@$(S)/build-kernel.sh vm
+
+initramfs: deps linux/.git ## build selftests, sandboxer and the initramfs
+	@$(S)/initramfs.sh
+
+run: kernel initramfs ## main job: build, boot and run the sandboxer demo
+	@$(S)/vm.sh demo out/build-vm/arch/x86/boot/bzImage
+
+shell: kernel initramfs ## boot the VM into an interactive shell
+	@$(S)/vm.sh shell out/build-vm/arch/x86/boot/bzImage
+
+check: deps ## run every check of the series (see README)
+	@$(S)/check.sh $(STAGES)
+
+bench: deps ## benchmark the base against the series
+	@$(S)/bench.sh
+
+clean: ## remove build output (keeps linux/ and the download cache)
+	rm -rf out

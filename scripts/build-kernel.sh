@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build-kernel.sh VARIANT [SRC] [-- MAKE-ARGS...]
+# Out-of-tree, incremental build of a VM kernel from SRC (default: the work
+# tree) into out/build-VARIANT.  VARIANT is "vm", "debug" (vm + debug.config)
+# or "noaudit" (vm without CONFIG_AUDIT).  Prints the bzImage path.
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:?variant}
+shift
+src=$TREE
+if [ $# -gt 0 ] && [ "$1" != -- ]; then
+	src=$1
+	shift
+fi
+[ "${1:-}" = -- ] && shift
+[ -f "$src/Makefile" ] || die "no kernel tree at $src (run: make tree)"
+
+o=$OUT/build-$variant
+mkdir -p "$o"
+frags=("$TOP/config/vm.config")
+case $variant in
+vm) ;;
+debug) frags+=("$TOP/config/debug.config") ;;
+noaudit) frags+=("$TOP/config/noaudit.config") ;;
+bench) ;;
+*) die "unknown variant $variant" ;;
+esac
+
+cc=gcc
+command -v ccache >/dev/null && cc="ccache gcc"
+mk=(make -s -C "$src" O="$o" ARCH=x86_64 CC="$cc" HOSTCC="$cc" -j"$JOBS")
+
+# Regenerate the configuration in a scratch file; only replace .config when
+# it changed, so that unchanged configurations keep incremental builds.
+cfg=$o/.config.new
+"${mk[@]}" KCONFIG_CONFIG=.config.new tinyconfig >/dev/null
+KCONFIG_CONFIG=$cfg "$src/scripts/kconfig/merge_config.sh" -m -O "$o" \
+	"$cfg" "${frags[@]}" >"$o/merge.log"
+"${mk[@]}" KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
+# Every option a fragment asks for must survive olddefconfig.
+missing=0
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*=n) opt=${line%%=*}
+		grep -q "^$opt=" "$cfg" && { echo "config: $opt not disabled" >&2; missing=1; } ;;
+	CONFIG_*) grep -qxF "$line" "$cfg" || { echo "config: $line did not stick" >&2; missing=1; } ;;
+	esac
+done < <(cat "${frags[@]}")
+[ $missing -eq 0 ] || die "configuration of $variant is incomplete (see above)"
+if ! cmp -s "$cfg" "$o/.config"; then
+	mv "$cfg" "$o/.config"
+else
+	rm -f "$cfg"
+fi
+
+"${mk[@]}" "$@" bzImage
+echo "$o/arch/x86/boot/bzImage"

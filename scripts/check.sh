@@ -1,0 +1,191 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh [STAGE...]: every check of the series, stage by stage, on a fresh
+# tree made from patches/ (never the developer's work tree), with a timing
+# table at the end.  Stages: checkpatch bisect config-audit doc-format kunit
+# vm-tests debug-tests bench-smoke.  Default: all.
+. "$(dirname "$0")/lib.sh"
+
+CT=$OUT/check-tree
+RES=$OUT/check-results
+mkdir -p "$RES"
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(checkpatch bisect config-audit doc-format kunit vm-tests debug-tests bench-smoke)
+
+declare -a table
+failed=0
+
+run_stage() {
+	local name=$1 t0 rc=0
+	t0=$(date +%s)
+	printf '\n===== stage %s =====\n' "$name"
+	"stage_$name" || rc=$?
+	local dt=$(($(date +%s) - t0))
+	if [ $rc -eq 0 ]; then
+		table+=("$(printf '%-14s %-4s %5ds' "$name" ok "$dt")")
+	else
+		table+=("$(printf '%-14s %-4s %5ds' "$name" FAIL "$dt")")
+		failed=$((failed + 1))
+		printf '!!!!! stage %s FAILED\n' "$name"
+	fi
+}
+
+series_commits() { git -C "$CT" rev-list --reverse series-base..HEAD; }
+
+stage_checkpatch() {
+	local p rc=0 n=0
+	for p in "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -e "$p" ] || continue
+		[ "${p##*/}" = 0000-cover-letter.patch ] && continue
+		n=$((n + 1))
+		if ! (cd "$CT" && scripts/checkpatch.pl --strict --codespell \
+			--codespellfile /usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt \
+			-q "$p") >"$RES/checkpatch.out" 2>&1; then
+			echo "not ok - checkpatch ${p##*/}"
+			sed 's/^/    /' "$RES/checkpatch.out"
+			rc=1
+		else
+			echo "ok - checkpatch ${p##*/}"
+		fi
+	done
+	echo "checkpatch: $n patch(es)"
+	return $rc
+}
+
+# Builds every commit from the base to the tip in order (incrementally),
+# then rebuilds security/landlock with W=1 and sparse (C=2): no warning may
+# come from Landlock's files.
+stage_bisect() {
+	local c rc=0 i=0 head
+	head=$(git -C "$CT" rev-parse HEAD)
+	for c in $(git -C "$CT" rev-parse series-base) $(series_commits); do
+		git -C "$CT" checkout -q "$c"
+		printf '%s %s\n' "$i" "$(git -C "$CT" log -1 --format='%h %s')"
+		if ! "$TOP/scripts/build-kernel.sh" vm "$CT" >"$RES/build-$i.log" 2>&1; then
+			echo "not ok - build at patch $i"
+			tail -20 "$RES/build-$i.log"
+			rc=1
+			break
+		fi
+		touch "$CT"/security/landlock/*.c
+		make -s -C "$CT" O="$OUT/build-vm" ARCH=x86_64 W=1 C=2 \
+			CC="$(command -v ccache >/dev/null && echo 'ccache ')gcc" \
+			-j"$JOBS" security/landlock/ >"$RES/w1-$i.log" 2>&1 || true
+		if grep -E 'warning|error' "$RES/w1-$i.log" >/dev/null; then
+			echo "not ok - W=1/sparse clean at patch $i"
+			sed 's/^/    /' "$RES/w1-$i.log" | head -30
+			rc=1
+		else
+			echo "ok - build, W=1 and sparse clean at patch $i"
+		fi
+		i=$((i + 1))
+	done
+	git -C "$CT" checkout -q "$head"
+	return $rc
+}
+
+stage_config_audit() {
+	"$TOP/scripts/build-kernel.sh" noaudit "$CT" >"$RES/build-noaudit.log" 2>&1 || {
+		tail -20 "$RES/build-noaudit.log"
+		echo "not ok - build without CONFIG_AUDIT"
+		return 1
+	}
+	echo "ok - build without CONFIG_AUDIT"
+	echo "ok - build with CONFIG_AUDIT (see bisect stage)"
+}
+
+stage_doc_format() {
+	local rc=0 files
+	cd "$CT"
+	files=$(ls security/landlock/*.[ch] include/uapi/linux/landlock.h)
+	if scripts/kernel-doc -Wall -none $files >"$RES/kernel-doc.out" 2>&1 &&
+	   [ ! -s "$RES/kernel-doc.out" ]; then
+		echo "ok - kernel-doc -Wall"
+	else
+		echo "not ok - kernel-doc -Wall"
+		sed 's/^/    /' "$RES/kernel-doc.out"
+		rc=1
+	fi
+	local bad=0
+	for f in security/landlock/*.[ch] include/uapi/linux/landlock.h \
+		 tools/testing/selftests/landlock/*.[ch] samples/landlock/*.c; do
+		if ! clang-format-19 --style=file --dry-run -Werror "$f" >/dev/null 2>&1; then
+			echo "    clang-format: $f"
+			bad=1
+		fi
+	done
+	if [ $bad -eq 0 ]; then
+		echo "ok - clang-format"
+	else
+		# Report against the base: only files that the series made dirty count.
+		echo "not ok - clang-format"
+		rc=1
+	fi
+	cd "$TOP"
+	return $rc
+}
+
+stage_kunit() {
+	cd "$CT"
+	if python3 tools/testing/kunit/kunit.py run --kunitconfig security/landlock \
+		--build_dir "$OUT/kunit" --jobs "$JOBS" \
+		--make_options "CC=$(command -v ccache >/dev/null && echo 'ccache ')gcc" \
+		>"$RES/kunit.log" 2>&1; then
+		grep -E '^\[.*\] (Testing complete|=+ \[PASSED\]|=+ \[FAILED\])' "$RES/kunit.log" | tail -3
+		sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests: passed: \([0-9]*\).*/kunit: \2 passed, 0 failed/p' "$RES/kunit.log"
+		cd "$TOP"
+		return 0
+	fi
+	grep -E 'FAILED|Error|error' "$RES/kunit.log" | head -30
+	tail -10 "$RES/kunit.log"
+	cd "$TOP"
+	return 1
+}
+
+stage_vm_tests() {
+	local k
+	k=$("$TOP/scripts/build-kernel.sh" vm "$CT" 2>"$RES/build-vm.err" | tail -1) || {
+		cat "$RES/build-vm.err"
+		return 1
+	}
+	"$TOP/scripts/initramfs.sh" "$CT" >/dev/null || return 1
+	"$TOP/scripts/vm.sh" test "$k" vm-tests "${LLTESTS:-}"
+}
+
+stage_debug_tests() {
+	local k
+	k=$("$TOP/scripts/build-kernel.sh" debug "$CT" 2>"$RES/build-debug.err" | tail -1) || {
+		cat "$RES/build-debug.err"
+		return 1
+	}
+	[ -f "$OUT/initramfs.cpio.gz" ] || "$TOP/scripts/initramfs.sh" "$CT" >/dev/null
+	VM_MEM=2G VM_APPEND="panic_on_warn=1 kmemleak=on" VM_TIMEOUT=2700 \
+		"$TOP/scripts/vm.sh" test "$k" debug-tests "${LLTESTS:-}"
+}
+
+stage_bench_smoke() {
+	if [ -x "$TOP/scripts/bench.sh" ]; then
+		"$TOP/scripts/bench.sh" --smoke "$CT"
+	else
+		echo "ok - no benchmark yet # SKIP"
+	fi
+}
+
+"$TOP/scripts/deps.sh"
+log "fresh check tree from patches/"
+rm -rf "$CT"
+"$TOP/scripts/tree.sh" init "$CT"
+
+for s in "${stages[@]}"; do
+	declare -F "stage_${s//-/_}" >/dev/null || die "unknown stage $s"
+	run_stage "${s//-/_}"
+done
+
+printf '\n===== timing =====\n'
+printf '%s\n' "${table[@]}"
+if [ $failed -eq 0 ]; then
+	echo "check: all ${#stages[@]} stage(s) passed"
+else
+	echo "check: $failed of ${#stages[@]} stage(s) FAILED"
+	exit 1
+fi

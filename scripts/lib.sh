@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the tooling, sourced by every script.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${OUT:-$TOP/out}
+CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/landlock-series}
+TREE=${TREE:-$TOP/linux}
+
+# Pinned base: Debian's linux-source-7.3 from trixie-backports.
+BASE_PKG=linux-source-7.3
+BASE_VER=7.3.4-1~bpo13+1
+BASE_SUITE=trixie-backports
+BASE_SHA256=703e369ddd4cce971452f5a593ee55df3a5c10c83caf0fa0df039633ed181ee3
+BASE_MIRROR=${BASE_MIRROR:-http://deb.debian.org/debian}
+
+# Deterministic identity and dates for every commit the tooling makes.
+SERIES_NAME="Landlock Series"
+SERIES_EMAIL="series@landlock.invalid"
+BASE_DATE="2026-11-10T18:10:00Z"
+export GIT_AUTHOR_NAME="$SERIES_NAME" GIT_AUTHOR_EMAIL="$SERIES_EMAIL"
+export GIT_COMMITTER_NAME="$SERIES_NAME" GIT_COMMITTER_EMAIL="$SERIES_EMAIL"
+
+JOBS=${JOBS:-$(nproc)}
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The unpacked pristine base, or the user's KERNEL_SRC.
+base_src() {
+	if [ -n "${KERNEL_SRC:-}" ]; then
+		printf '%s\n' "$KERNEL_SRC"
+	else
+		printf '%s\n' "$CACHE/base/linux-source-7.3"
+	fi
+}

@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The series workflow:
+#   tree.sh base            print the base commit (creating it if needed)
+#   tree.sh init [DIR]      make a git work tree: base commit + git am patches/
+#   tree.sh export          write the work tree's commits back to patches/
+#   tree.sh status          fail if the work tree has work not in patches/
+. "$(dirname "$0")/lib.sh"
+
+PATCHES=$TOP/patches
+BRANCH=series
+
+# Creates (once) a bare repository holding one deterministic commit of the
+# base, and prints "REPO COMMIT".  Debian's top-level "/*" ignore rule is
+# dropped from .gitignore so that the tree behaves like upstream's.
+base_repo() {
+	local src repo
+	src=$(base_src)
+	if [ -n "${KERNEL_SRC:-}" ] && git -C "$KERNEL_SRC" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		echo "$KERNEL_SRC $(git -C "$KERNEL_SRC" rev-parse HEAD)"
+		return
+	fi
+	"$TOP/scripts/fetch-base.sh"
+	repo=$CACHE/base-$(printf '%s' "$src" | sha256sum | cut -c1-12).git
+	if [ ! -f "$repo/base-commit" ]; then
+		log "importing $src as a deterministic base commit (once)"
+		rm -rf "$repo"
+		git init -q --bare "$repo"
+		(
+			export GIT_DIR=$repo GIT_WORK_TREE=$src
+			git add -f -A .
+			sed '/^# Debian packaging/,/^!\/debian\//d' "$src/.gitignore" |
+				sed '$ { /^#$/d }' >"$repo/gitignore"
+			blob=$(git hash-object -w "$repo/gitignore")
+			git update-index --cacheinfo "100644,$blob,.gitignore"
+			tree=$(git write-tree)
+			GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
+				git commit-tree "$tree" \
+				-m "Linux $(make -s -C "$src" kernelversion) (Debian $BASE_PKG $BASE_VER)" \
+				>"$repo/base-commit.tmp"
+			rm -f "$repo/index" "$repo/gitignore"
+		)
+		git --git-dir="$repo" update-ref refs/heads/base "$(cat "$repo/base-commit.tmp")"
+		mv "$repo/base-commit.tmp" "$repo/base-commit"
+	fi
+	echo "$repo $(cat "$repo/base-commit")"
+}
+
+# Cover letter description stored in the cover letter patch itself: the
+# subject, a blank line, then the body up to the shortlog.
+cover_description() {
+	local cover=$PATCHES/0000-cover-letter.patch
+	if [ -f "$cover" ]; then
+		awk '
+			/^Subject: / && !subj { sub(/^Subject: \[[^]]*\] /, ""); print; subj = 1; next }
+			subj && !body && /^$/ { body = 1; print ""; next }
+			body && /^'"$SERIES_NAME"' \([0-9]+\):$/ { exit }
+			body { print }
+		' "$cover" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+	else
+		printf 'landlock: series\n\n(describe the series here)\n'
+	fi
+}
+
+# make_tree DIR: fresh work tree with the series applied on the base.
+make_tree() {
+	local dir=$1 repo base
+	read -r repo base < <(base_repo)
+	[ -e "$dir" ] && die "$dir already exists (remove it, or use it as it is)"
+	log "cloning base $base into $dir"
+	git clone -q --shared --no-checkout "$repo" "$dir"
+	git -C "$dir" checkout -q -b "$BRANCH" "$base"
+	git -C "$dir" tag -f series-base "$base" >/dev/null
+	git -C "$dir" config branch."$BRANCH".description "$(cover_description)"
+	git -C "$dir" config user.name "$SERIES_NAME"
+	git -C "$dir" config user.email "$SERIES_EMAIL"
+	shopt -s nullglob
+	local p=("$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch) series=()
+	for f in "${p[@]}"; do
+		[ "$(basename "$f")" = 0000-cover-letter.patch ] || series+=("$f")
+	done
+	if [ ${#series[@]} -gt 0 ]; then
+		log "applying ${#series[@]} patch(es)"
+		git -C "$dir" am -q --keep-cr "${series[@]}" ||
+			die "git am failed in $dir (see 'git -C $dir am --show-current-patch')"
+	fi
+}
+
+# export_to DIR: stable format-patch output of the work tree into DIR.
+export_to() {
+	local out=$1 n tip_date
+	mkdir -p "$out"
+	rm -f "$out"/[0-9][0-9][0-9][0-9]-*.patch
+	n=$(git -C "$TREE" rev-list --count series-base..HEAD)
+	[ "$n" -gt 0 ] || return 0
+	git -C "$TREE" format-patch -q --zero-commit --no-signature \
+		--cover-letter --cover-from-description=subject --base=series-base \
+		--no-numbered-files -o "$out" series-base..HEAD >/dev/null
+	# The cover letter gets the newest author date instead of "now".
+	tip_date=$(git -C "$TREE" log -1 --format=%aD HEAD)
+	sed -i "s/^Date: .*/Date: $tip_date/" "$out/0000-cover-letter.patch"
+}
+
+# dump DIR: every patch file of DIR, named, in order.
+dump() {
+	local f
+	for f in "$1"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -e "$f" ] || continue
+		echo "== ${f##*/}"
+		cat "$f"
+	done
+}
+
+case "${1:-}" in
+base)
+	base_repo | cut -d' ' -f2
+	;;
+init)
+	make_tree "${2:-$TREE}"
+	log "work tree ready: ${2:-$TREE} (branch $BRANCH, base tag series-base)"
+	;;
+export)
+	[ -d "$TREE/.git" ] || die "no work tree at $TREE (make tree)"
+	[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
+		die "$TREE has uncommitted changes: commit them first"
+	export_to "$PATCHES"
+	log "exported $(ls "$PATCHES" | grep -c '\.patch$' || true) file(s) to patches/"
+	;;
+status)
+	if [ ! -d "$TREE/.git" ]; then
+		echo "no work tree: nothing unexported"
+		exit 0
+	fi
+	rc=0
+	if [ -n "$(git -C "$TREE" status --porcelain)" ]; then
+		echo "uncommitted changes in $TREE:"
+		git -C "$TREE" status --short | head -20
+		rc=1
+	fi
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	export_to "$tmp"
+	if ! diff -q <(dump "$tmp") <(dump "$PATCHES") >/dev/null; then
+		echo "commits in $TREE are not exported to patches/ (run: make export):"
+		git -C "$TREE" log --oneline series-base..HEAD | head -20
+		rc=1
+	fi
+	if [ -n "$(git -C "$TOP" status --porcelain -- patches)" ]; then
+		echo "patches/ has changes not committed in the project repository"
+		rc=1
+	fi
+	[ $rc -eq 0 ] && echo "clean: work tree and patches/ agree"
+	exit $rc
+	;;
+*)
+	echo "usage: $0 base|init [DIR]|export|status" >&2
+	exit 2
+	;;
+esac

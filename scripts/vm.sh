@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm.sh MODE BZIMAGE [NAME] [TESTS]
+# Boots BZIMAGE with out/initramfs.cpio.gz in QEMU.  MODE is "test" (run
+# the selftests named in TESTS, comma separated, default all, and judge the
+# log), "demo" or "shell".  KVM is used only when it really works here;
+# otherwise software emulation.
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:?mode}
+kernel=${2:?bzImage}
+name=${3:-$mode}
+tests=${4:-}
+initrd=$OUT/initramfs.cpio.gz
+[ -f "$kernel" ] || die "no kernel at $kernel"
+[ -f "$initrd" ] || die "no initramfs at $initrd"
+
+accel=tcg
+if [ -z "${NO_KVM:-}" ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
+	# A KVM probe may hang rather than fail: bound it.
+	if timeout 20 qemu-system-x86_64 -accel kvm -M none -display none \
+		-monitor none -serial none -S -daemonize -pidfile "$OUT/kvm-probe.pid" \
+		>/dev/null 2>&1; then
+		kill "$(cat "$OUT/kvm-probe.pid")" 2>/dev/null || true
+		accel=kvm
+	fi
+fi
+
+mem=${VM_MEM:-1G}
+append="console=ttyS0 panic=-1 loglevel=4 llmode=$mode"
+[ -n "$tests" ] && append+=" lltests=$tests"
+[ -n "${VM_APPEND:-}" ] && append+=" $VM_APPEND"
+qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m "$mem" -nographic
+      -no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append"
+      ${VM_QEMU_ARGS:-})
+
+if [ "$mode" = shell ]; then
+	exec "${qemu[@]}"
+fi
+
+logf=$OUT/vm-$name.log
+log "booting $name ($accel, log: ${logf#$TOP/})"
+rc=0
+timeout --foreground "${VM_TIMEOUT:-1800}" "${qemu[@]}" </dev/null >"$logf" 2>&1 || rc=$?
+[ $rc -eq 124 ] && echo "vm: timed out after ${VM_TIMEOUT:-1800}s" >>"$logf"
+if [ "$mode" = test ]; then
+	exec python3 "$TOP/scripts/verdict.py" "$logf" "$name"
+fi
+tr -d '\r' <"$logf" | sed -n '/LLDEMO-BEGIN/,/LLDEMO-END/p' | grep -v '^LLDEMO'
+grep -q LLDEMO-END "$logf" || { tail -30 "$logf"; die "demo did not finish"; }
+python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name"
