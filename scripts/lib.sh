@@ -8,6 +8,9 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${OUT:-$TOP/out}
 CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/landlock-series}
 TREE=${TREE:-$TOP/linux}
+# ccache: rewrite absolute paths so that the work tree and the check tree
+# (same layout relative to their build directories) share cache entries.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 
 # Pinned base: Debian's linux-source-7.3 from trixie-backports.
 BASE_PKG=linux-source-7.3

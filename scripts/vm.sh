@@ -46,6 +46,6 @@ timeout --foreground "${VM_TIMEOUT:-1800}" "${qemu[@]}" </dev/null >"$logf" 2>&1
 if [ "$mode" = test ]; then
 	exec python3 "$TOP/scripts/verdict.py" "$logf" "$name"
 fi
-tr -d '\r' <"$logf" | sed -n '/LLDEMO-BEGIN/,/LLDEMO-END/p' | grep -v '^LLDEMO'
+tr -d '\r' <"$logf" | sed -n '/LLDEMO-BEGIN/,/LLDEMO-END/p' | grep -v 'LLDEMO-'
 grep -q LLDEMO-END "$logf" || { tail -30 "$logf"; die "demo did not finish"; }
 python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name"
