@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio kmod
-      rsync xz-utils python3 git ccache sparse codespell clang-format-19
+      rsync xz-utils python3 python3-ply python3-git git ccache sparse codespell clang-format-19
       qemu-system-x86 busybox-static libcap-dev file perl
       gnuplot-nox)
 missing=()

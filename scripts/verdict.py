@@ -48,12 +48,17 @@ def main():
     if not kernel_only:
         current = None
         for l in lines:
-            if l.startswith("LLTEST-BEGIN "):
-                current = l.split()[1]
+            # Markers may follow console escape sequences on the same line.
+            b = re.search(r"LLTEST-BEGIN (\S+)", l)
+            e = re.search(r"LLTEST-END (\S+) (-?\d+)", l)
+            if b:
+                if current:
+                    problems.append(f"{current}: never finished")
+                current = b.group(1)
                 seen = False
                 continue
-            if l.startswith("LLTEST-END ") and current:
-                rc = int(l.split()[2])
+            if e and current:
+                rc = int(e.group(2))
                 if rc not in (0, 4):
                     problems.append(f"{current}: exited with {rc}")
                 if not seen:
@@ -76,7 +81,7 @@ def main():
                     out.append(f"not ok - {label}")
         if current:
             problems.append(f"{current}: never finished (crash or timeout)")
-        if not any(l.startswith("LLTEST-BEGIN") for l in lines):
+        if not any("LLTEST-BEGIN" in l for l in lines):
             problems.append("no selftest ran")
         if "LLVM-DONE" not in "\n".join(lines[-200:]) and not any(
                 "LLVM-DONE" in l for l in lines):

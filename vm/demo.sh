@@ -6,8 +6,7 @@
 
 echo LLDEMO-BEGIN
 fails=0
-abi=$(LL_FS_RO=/ LL_FS_RW=/ sandboxer true 2>&1 | sed -n 's/.*Landlock ABI version \([0-9]*\).*/\1/p')
-echo "Kernel: $(uname -r), Landlock ABI as seen by the sandboxer: ${abi:-current}"
+echo "Kernel: $(uname -r), Landlock ABI $(llprobe abi -)"
 echo
 
 # scenario TITLE EXPECT COMMAND...: runs COMMAND, compares its last line

@@ -7,7 +7,10 @@
  *   llprobe connect-abstract NAME  connect to an abstract UNIX socket
  *   llprobe serve-path PATH        serve a pathname UNIX stream socket
  *   llprobe connect-path PATH      connect to a pathname UNIX stream socket
- *   llprobe memfd-exec PROG        copy PROG into a memfd and execute it
+ *   llprobe memfd-exec PROG        copy PROG (an llprobe) into a memfd and
+ *                                  execute it as "llprobe hello memfd"
+ *   llprobe hello WHERE            print "ok" (the program that ran)
+ *   llprobe abi -                  print the running kernel's Landlock ABI
  *
  * Prints "ok" or "error: <errno name> (<message>)" and exits 0 or 1.
  */
@@ -22,6 +25,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -93,7 +97,7 @@ static int memfd_exec(const char *prog)
 	struct stat st;
 	int src = open(prog, O_RDONLY | O_CLOEXEC);
 	int mfd = memfd_create("llprobe", MFD_CLOEXEC | MFD_EXEC);
-	char *const argv[] = { "from-memfd", NULL };
+	char *const argv[] = { "llprobe", "hello", "memfd", NULL };
 
 	if (mfd < 0)
 		mfd = memfd_create("llprobe", MFD_CLOEXEC);
@@ -129,6 +133,13 @@ int main(int argc, char *argv[])
 		return connect_to(argv[2], 0);
 	if (!strcmp(argv[1], "memfd-exec"))
 		return memfd_exec(argv[2]);
+	if (!strcmp(argv[1], "hello"))
+		return report(0);
+	if (!strcmp(argv[1], "abi")) {
+		printf("%ld\n", syscall(SYS_landlock_create_ruleset, NULL, 0,
+					1U /* LANDLOCK_CREATE_RULESET_VERSION */));
+		return 0;
+	}
 	fprintf(stderr, "unknown operation %s\n", argv[1]);
 	return 2;
 }
