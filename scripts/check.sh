@@ -63,7 +63,9 @@ stage_checkpatch() {
 # then rebuilds security/landlock with W=1 and sparse (C=2): no warning may
 # come from Landlock's files.
 stage_bisect() {
-	local c rc=0 i=0 head
+	local c rc=0 i=0 head sparse
+	sparse=$("$TOP/scripts/sparse.sh" "$CT") || return 1
+	echo "sparse: $sparse"
 	head=$(git -C "$CT" rev-parse HEAD)
 	for c in $(git -C "$CT" rev-parse series-base) $(series_commits); do
 		git -C "$CT" checkout -q "$c"
@@ -75,7 +77,7 @@ stage_bisect() {
 			break
 		fi
 		touch "$CT"/security/landlock/*.c
-		make -s -C "$CT" O="$OUT/build-vm" ARCH=x86_64 W=1 C=2 \
+		make -s -C "$CT" O="$OUT/build-vm" ARCH=x86_64 W=1 C=2 CHECK="$sparse" \
 			CC="$(command -v ccache >/dev/null && echo 'ccache ')gcc" \
 			-j"$JOBS" security/landlock/ >"$RES/w1-$i.log" 2>&1 || true
 		if grep -E 'warning|error' "$RES/w1-$i.log" >/dev/null; then
