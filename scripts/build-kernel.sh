@@ -24,7 +24,7 @@ case $variant in
 vm) ;;
 debug) frags+=("$TOP/config/debug.config") ;;
 noaudit) frags+=("$TOP/config/noaudit.config") ;;
-bench) ;;
+base) ;; # the base tree, same configuration as vm
 *) die "unknown variant $variant" ;;
 esac
 

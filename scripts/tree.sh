@@ -7,7 +7,7 @@
 #   tree.sh status          fail if the work tree has work not in patches/
 . "$(dirname "$0")/lib.sh"
 
-PATCHES=$TOP/patches
+PATCHES=${PATCHES:-$TOP/patches}
 BRANCH=series
 
 # Creates (once) a bare repository holding one deterministic commit of the

@@ -3,7 +3,7 @@
 # vm.sh MODE BZIMAGE [NAME] [TESTS]
 # Boots BZIMAGE with out/initramfs.cpio.gz in QEMU.  MODE is "test" (run
 # the selftests named in TESTS, comma separated, default all, and judge the
-# log), "demo" or "shell".  KVM is used only when it really works here;
+# log), "demo", "bench" (TESTS is then the iteration count) or "shell".  KVM is used only when it really works here;
 # otherwise software emulation.
 . "$(dirname "$0")/lib.sh"
 
@@ -28,7 +28,13 @@ fi
 
 mem=${VM_MEM:-1G}
 append="console=ttyS0 panic=-1 loglevel=4 llmode=$mode"
-[ -n "$tests" ] && append+=" lltests=$tests"
+if [ -n "$tests" ]; then
+	if [ "$mode" = bench ]; then
+		append+=" llbench_iters=$tests"
+	else
+		append+=" lltests=$tests"
+	fi
+fi
 [ -n "${VM_APPEND:-}" ] && append+=" $VM_APPEND"
 qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m "$mem" -nographic
       -no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append"
@@ -45,6 +51,10 @@ timeout --foreground "${VM_TIMEOUT:-1800}" "${qemu[@]}" </dev/null >"$logf" 2>&1
 [ $rc -eq 124 ] && echo "vm: timed out after ${VM_TIMEOUT:-1800}s" >>"$logf"
 if [ "$mode" = test ]; then
 	exec python3 "$TOP/scripts/verdict.py" "$logf" "$name"
+fi
+if [ "$mode" = bench ]; then
+	grep -q LLBENCH-END "$logf" || { tail -30 "$logf"; die "benchmark did not finish"; }
+	exec python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name" >/dev/null
 fi
 tr -d '\r' <"$logf" | sed -n '/LLDEMO-BEGIN/,/LLDEMO-END/p' | grep -v 'LLDEMO-'
 grep -q LLDEMO-END "$logf" || { tail -30 "$logf"; die "demo did not finish"; }

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llbench: times the hot paths that the Landlock series touches, in each
+ * sandbox situation, in a child process per situation.
+ *
+ *   llbench ITERATIONS
+ *
+ * Prints one line per operation and situation:
+ *   BENCH <situation> <operation> <ns per operation>
+ * or "BENCH <situation> <operation> n/a" when the running kernel does not
+ * support the situation (e.g. the base kernel and ABI 12 features).
+ * Under QEMU with -icount, guest time follows executed instructions, which
+ * makes these figures repeatable.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef LANDLOCK_DENY_EXECUTE_MEMFD
+#define LANDLOCK_DENY_EXECUTE_MEMFD (1ULL << 0)
+#endif
+#ifndef LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET
+#define LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET (1ULL << 2)
+#endif
+
+/* ABI 12 struct, declared here so that the base's headers also work. */
+struct ruleset_attr_v12 {
+	__u64 handled_access_fs, handled_access_net, scoped;
+	__u64 quiet_access_fs, quiet_access_net, quiet_scoped;
+	__u64 denied;
+};
+
+static const char file_path[] = "/tmp/llbench-file";
+static const char sock_path[] = "/tmp/llbench.sock";
+static const char true_path[] = "/selftests/true";
+static long iterations;
+static int file_fd, memfd, server_fd;
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "llbench: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void op_open(void)
+{
+	int fd = open(file_path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("open");
+	close(fd);
+}
+
+static void op_memfd(void)
+{
+	int fd = memfd_create("llbench", MFD_CLOEXEC);
+
+	if (fd < 0)
+		die("memfd_create");
+	close(fd);
+}
+
+static void map(int fd, int prot)
+{
+	void *addr = mmap(NULL, 4096, prot, MAP_SHARED, fd, 0);
+
+	if (addr == MAP_FAILED)
+		die("mmap");
+	munmap(addr, 4096);
+}
+
+static void op_mmap_file_r(void)
+{
+	map(file_fd, PROT_READ);
+}
+
+static void op_mmap_file_rx(void)
+{
+	map(file_fd, PROT_READ | PROT_EXEC);
+}
+
+static void op_mmap_memfd_r(void)
+{
+	map(memfd, PROT_READ);
+}
+
+static void op_mmap_memfd_rx(void)
+{
+	map(memfd, PROT_READ | PROT_EXEC);
+}
+
+static void *mprotect_addr;
+
+static void op_mprotect_x(void)
+{
+	if (mprotect(mprotect_addr, 4096, PROT_READ | PROT_EXEC) ||
+	    mprotect(mprotect_addr, 4096, PROT_READ))
+		die("mprotect");
+}
+
+static void op_unix_connect(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int c, a;
+
+	strcpy(addr.sun_path, sock_path);
+	c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&addr, sizeof(addr)))
+		die("connect");
+	a = accept(server_fd, NULL, NULL);
+	if (a < 0)
+		die("accept");
+	close(a);
+	close(c);
+}
+
+static void op_fork_exec(void)
+{
+	char *const argv[] = { "true", NULL };
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		execve(true_path, argv, environ);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		die("fork+execve");
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+	int divisor; /* Slow operations run fewer times. */
+} ops[] = {
+	{ "open_close", op_open, 1 },
+	{ "memfd_create_close", op_memfd, 1 },
+	{ "mmap_file_r", op_mmap_file_r, 1 },
+	{ "mmap_file_rx", op_mmap_file_rx, 1 },
+	{ "mmap_memfd_r", op_mmap_memfd_r, 1 },
+	{ "mmap_memfd_rx", op_mmap_memfd_rx, 1 },
+	{ "mprotect_exec", op_mprotect_x, 1 },
+	{ "unix_connect_accept", op_unix_connect, 4 },
+	{ "fork_execve_wait", op_fork_exec, 50 },
+};
+
+/* Returns 0, or -1 if the running kernel does not support @situation. */
+static int enter(const char *situation)
+{
+	struct ruleset_attr_v12 attr = {};
+	int fd;
+
+	if (!strcmp(situation, "none"))
+		return 0;
+	if (!strcmp(situation, "fs")) {
+		/* Handles all filesystem rights of ABI 1, with a rule on /. */
+		struct landlock_path_beneath_attr rule = {
+			.allowed_access = (1ULL << 13) - 1,
+		};
+
+		attr.handled_access_fs = rule.allowed_access;
+		fd = syscall(SYS_landlock_create_ruleset, &attr,
+			     offsetof(struct ruleset_attr_v12, denied), 0);
+		if (fd < 0)
+			return -1;
+		rule.parent_fd = open("/", O_PATH | O_CLOEXEC);
+		if (syscall(SYS_landlock_add_rule, fd,
+			    LANDLOCK_RULE_PATH_BENEATH, &rule, 0))
+			die("landlock_add_rule");
+		close(rule.parent_fd);
+	} else if (!strcmp(situation, "deny_memfd")) {
+		attr.denied = LANDLOCK_DENY_EXECUTE_MEMFD;
+		fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+			     0);
+	} else if (!strcmp(situation, "scope_pathname")) {
+		attr.scoped = LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET;
+		fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+			     0);
+	} else {
+		return -1;
+	}
+	if (fd < 0)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_landlock_restrict_self, fd, 0))
+		die("landlock_restrict_self");
+	close(fd);
+	return 0;
+}
+
+static void setup_objects(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char page[4096] = {};
+
+	file_fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (file_fd < 0 || write(file_fd, page, sizeof(page)) != sizeof(page))
+		die("file");
+	/* Created in the situation's domain, as a sandboxed program would. */
+	memfd = memfd_create("llbench-map", MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, 4096))
+		die("memfd");
+	mprotect_addr = mmap(NULL, 4096, PROT_READ, MAP_SHARED, file_fd, 0);
+	if (mprotect_addr == MAP_FAILED)
+		die("mmap for mprotect");
+	strcpy(addr.sun_path, sock_path);
+	unlink(sock_path);
+	server_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (server_fd < 0 ||
+	    bind(server_fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    listen(server_fd, 8))
+		die("server");
+}
+
+static void run_situation(const char *situation)
+{
+	size_t i;
+
+	if (enter(situation)) {
+		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+			printf("BENCH %s %s n/a\n", situation, ops[i].name);
+		return;
+	}
+	setup_objects();
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		long n = iterations / ops[i].divisor, k;
+		double t0;
+
+		if (n < 1)
+			n = 1;
+		/* Warm-up. */
+		for (k = 0; k < n / 10 + 1; k++)
+			ops[i].fn();
+		t0 = now_ns();
+		for (k = 0; k < n; k++)
+			ops[i].fn();
+		printf("BENCH %s %s %.0f\n", situation, ops[i].name,
+		       (now_ns() - t0) / n);
+		fflush(stdout);
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	static const char *const situations[] = { "none", "fs", "deny_memfd",
+						  "scope_pathname" };
+	size_t i;
+
+	iterations = argc > 1 ? atol(argv[1]) : 1000;
+	for (i = 0; i < sizeof(situations) / sizeof(situations[0]); i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			run_situation(situations[i]);
+			fflush(stdout);
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status))
+			return 1;
+	}
+	printf("BENCH-DONE\n");
+	return 0;
+}
