@@ -40,8 +40,9 @@ if [ "${1:-}" = --smoke ]; then
 fi
 
 "$TOP/scripts/deps.sh"
-# The base: a checkout of the base commit, without the series.
-base_tree=$dir/linux-base
+# The base: a work tree without the series, laid out like linux/ and out/
+# (out/bench/linux next to out/bench/out/build-base) for ccache hits.
+base_tree=$dir/linux
 if [ ! -d "$base_tree/.git" ]; then
 	mkdir -p "$dir/empty-series"
 	PATCHES=$dir/empty-series "$TOP/scripts/tree.sh" init "$base_tree"
@@ -49,7 +50,7 @@ fi
 [ -d "$TREE/.git" ] || "$TOP/scripts/tree.sh" init
 
 log "building the base and the patched kernel (same configuration)"
-kbase=$("$TOP/scripts/build-kernel.sh" base "$base_tree" | tail -1)
+kbase=$(OUT=$dir/out "$TOP/scripts/build-kernel.sh" base "$base_tree" | tail -1)
 kpatched=$("$TOP/scripts/build-kernel.sh" vm "$TREE" | tail -1)
 "$TOP/scripts/initramfs.sh" "$TREE" >/dev/null
 

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,9 +212,13 @@ static int enter(const char *situation)
 	return 0;
 }
 
-static void setup_objects(void)
+/*
+ * Created before entering the situation's domain: in the deny_memfd
+ * situation, mapping a memfd created in the domain with PROT_EXEC is denied,
+ * and only allowed operations are timed.
+ */
+static void setup_files(void)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char page[4096] = {};
 
 	file_fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
@@ -226,6 +231,13 @@ static void setup_objects(void)
 	mprotect_addr = mmap(NULL, 4096, PROT_READ, MAP_SHARED, file_fd, 0);
 	if (mprotect_addr == MAP_FAILED)
 		die("mmap for mprotect");
+}
+
+/* Created in the situation's domain: a same-domain server. */
+static void setup_server(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
 	strcpy(addr.sun_path, sock_path);
 	unlink(sock_path);
 	server_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -239,12 +251,13 @@ static void run_situation(const char *situation)
 {
 	size_t i;
 
+	setup_files();
 	if (enter(situation)) {
 		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 			printf("BENCH %s %s n/a\n", situation, ops[i].name);
 		return;
 	}
-	setup_objects();
+	setup_server();
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		long n = iterations / ops[i].divisor, k;
 		double t0;
