@@ -21,20 +21,11 @@ dst=$CACHE/base
 
 apt=$CACHE/apt
 deb=$CACHE/${BASE_PKG}_${BASE_VER//:/%3a}_all.deb
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
 
 if ! echo "$BASE_SHA256  $deb" | sha256sum -c --status 2>/dev/null; then
 	log "fetching $BASE_PKG $BASE_VER from $BASE_SUITE (private apt config)"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $BASE_SUITE main" \
-		>"$apt/sources.list"
-	opts=(-o "Dir::Etc::sourcelist=$apt/sources.list"
-	      -o Dir::Etc::sourceparts=-
-	      -o "Dir::State::Lists=$apt/lists"
-	      -o "Dir::Cache=$apt/cache"
-	      -o APT::Sandbox::User=root -q)
-	apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 ||
-		die "apt-get update of $BASE_SUITE failed, see $apt/update.log"
-	(cd "$CACHE" && apt-get "${opts[@]}" download "$BASE_PKG=$BASE_VER") \
+	private_apt "$apt" "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $BASE_SUITE main"
+	(cd "$CACHE" && apt-get "${apt_opts[@]}" download "$BASE_PKG=$BASE_VER") \
 		>"$apt/download.log" 2>&1 ||
 		die "download of $BASE_PKG=$BASE_VER failed, see $apt/download.log"
 	echo "$BASE_SHA256  $deb" | sha256sum -c --status ||

@@ -39,3 +39,19 @@ base_src() {
 		printf '%s\n' "$CACHE/base/linux-source-7.3"
 	fi
 }
+
+# private_apt DIR SOURCES_LINE: apt-get options for a private configuration
+# in DIR (lists and cache too), leaving the system's apt sources untouched,
+# in the array apt_opts; runs "apt-get update" once per DIR.
+private_apt() {
+	local dir=$1
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	echo "$2" >"$dir/sources.list"
+	apt_opts=(-o "Dir::Etc::sourcelist=$dir/sources.list"
+		  -o Dir::Etc::sourceparts=-
+		  -o "Dir::State::Lists=$dir/lists"
+		  -o "Dir::Cache=$dir/cache"
+		  -o APT::Sandbox::User=root -q)
+	apt-get "${apt_opts[@]}" update >"$dir/update.log" 2>&1 ||
+		die "apt-get update failed ($2), see $dir/update.log"
+}

@@ -23,20 +23,10 @@ dir=$CACHE/sparse
 bin=$dir/sparse-${SPARSE_VER/\~/-}/sparse
 if [ ! -x "$bin" ]; then
 	log "building sparse $SPARSE_VER (Debian 12's sparse cannot check Linux 7.3)"
-	apt=$dir/apt
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR sid main" \
-		>"$apt/sources.list"
-	opts=(-o "Dir::Etc::sourcelist=$apt/sources.list"
-	      -o Dir::Etc::sourceparts=-
-	      -o "Dir::State::Lists=$apt/lists"
-	      -o "Dir::Cache=$apt/cache"
-	      -o APT::Sandbox::User=root -q)
-	apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 ||
-		die "apt-get update of sid sources failed, see $apt/update.log"
-	(cd "$dir" && apt-get "${opts[@]}" source --download-only "sparse=$SPARSE_VER-2") \
-		>"$apt/download.log" 2>&1 ||
-		die "download of the sparse source failed, see $apt/download.log"
+	private_apt "$dir/apt" "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR sid main"
+	(cd "$dir" && apt-get "${apt_opts[@]}" source --download-only "sparse=$SPARSE_VER-2") \
+		>"$dir/apt/download.log" 2>&1 ||
+		die "download of the sparse source failed, see $dir/apt/download.log"
 	tarball=$dir/sparse_${SPARSE_VER}.orig.tar.gz
 	echo "$SPARSE_SHA256  $tarball" | sha256sum -c --status ||
 		die "$tarball: sha256 mismatch (expected $SPARSE_SHA256)"
