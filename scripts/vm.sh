@@ -27,7 +27,7 @@ if [ -z "${NO_KVM:-}" ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo;
 fi
 
 mem=${VM_MEM:-1G}
-append="console=ttyS0 panic=-1 loglevel=4 llmode=$mode"
+append="console=ttyS0 panic=-1 loglevel=5 llmode=$mode"
 if [ -n "$tests" ]; then
 	if [ "$mode" = bench ]; then
 		append+=" llbench_iters=$tests"
