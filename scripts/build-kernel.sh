@@ -34,25 +34,31 @@ mk=(make -s -C "$src" O="$o" ARCH=x86_64 CC="$cc" HOSTCC="$cc" -j"$JOBS")
 
 # Regenerate the configuration in a scratch file; only replace .config when
 # it changed, so that unchanged configurations keep incremental builds.
-cfg=$o/.config.new
-"${mk[@]}" KCONFIG_CONFIG=.config.new tinyconfig >/dev/null
-KCONFIG_CONFIG=$cfg "$src/scripts/kconfig/merge_config.sh" -m -O "$o" \
-	"$cfg" "${frags[@]}" >"$o/merge.log"
-"${mk[@]}" KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
-# Every option a fragment asks for must survive olddefconfig.
-missing=0
-while IFS= read -r line; do
-	case $line in
-	CONFIG_*=n) opt=${line%%=*}
-		grep -q "^$opt=" "$cfg" && { echo "config: $opt not disabled" >&2; missing=1; } ;;
-	CONFIG_*) grep -qxF "$line" "$cfg" || { echo "config: $line did not stick" >&2; missing=1; } ;;
-	esac
-done < <(cat "${frags[@]}")
-[ $missing -eq 0 ] || die "configuration of $variant is incomplete (see above)"
-if ! cmp -s "$cfg" "$o/.config"; then
-	mv "$cfg" "$o/.config"
+# LL_KEEP_CONFIG=1 (used when building the patches of the series one after
+# the other) keeps an existing .config: the series does not touch Kconfig.
+if [ "${LL_KEEP_CONFIG:-}" = 1 ] && [ -f "$o/.config" ]; then
+	"${mk[@]}" olddefconfig >/dev/null
 else
-	rm -f "$cfg"
+	cfg=$o/.config.new
+	"${mk[@]}" KCONFIG_CONFIG=.config.new tinyconfig >/dev/null
+	KCONFIG_CONFIG=$cfg "$src/scripts/kconfig/merge_config.sh" -m -O "$o" \
+		"$cfg" "${frags[@]}" >"$o/merge.log"
+	"${mk[@]}" KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
+	# Every option a fragment asks for must survive olddefconfig.
+	missing=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=n) opt=${line%%=*}
+			grep -q "^$opt=" "$cfg" && { echo "config: $opt not disabled" >&2; missing=1; } ;;
+		CONFIG_*) grep -qxF "$line" "$cfg" || { echo "config: $line did not stick" >&2; missing=1; } ;;
+		esac
+	done < <(cat "${frags[@]}")
+	[ $missing -eq 0 ] || die "configuration of $variant is incomplete (see above)"
+	if ! cmp -s "$cfg" "$o/.config"; then
+		mv "$cfg" "$o/.config"
+	else
+		rm -f "$cfg"
+	fi
 fi
 
 if [ $# -gt 0 ]; then

@@ -60,27 +60,34 @@ stage_checkpatch() {
 }
 
 # Builds every commit from the base to the tip in order (incrementally),
-# then rebuilds security/landlock with W=1 and sparse (C=2): no warning may
-# come from Landlock's files.
+# and security/landlock with W=1 and sparse (C=2) in a second build
+# directory (so that the kernel build stays incremental): no warning may come
+# from Landlock's files.  Each file is checked when it (or a header it uses)
+# changes, starting with all of them at the base.
 stage_bisect() {
-	local c rc=0 i=0 head sparse
+	local c rc=0 i=0 head sparse w1=$OUT/build-w1
+	local cc="gcc"
+	command -v ccache >/dev/null && cc="ccache gcc"
 	sparse=$("$TOP/scripts/sparse.sh" "$CT") || return 1
 	echo "sparse: $sparse"
 	head=$(git -C "$CT" rev-parse HEAD)
 	for c in $(git -C "$CT" rev-parse series-base) $(series_commits); do
 		git -C "$CT" checkout -q "$c"
 		printf '%s %s\n' "$i" "$(git -C "$CT" log -1 --format='%h %s')"
-		if ! "$TOP/scripts/build-kernel.sh" vm "$CT" >"$RES/build-$i.log" 2>&1; then
+		if ! LL_KEEP_CONFIG=$([ $i -gt 0 ] && echo 1) \
+			"$TOP/scripts/build-kernel.sh" vm "$CT" >"$RES/build-$i.log" 2>&1; then
 			echo "not ok - build at patch $i"
 			tail -20 "$RES/build-$i.log"
 			rc=1
 			break
 		fi
-		touch "$CT"/security/landlock/*.c
-		make -s -C "$CT" O="$OUT/build-vm" ARCH=x86_64 W=1 C=2 CHECK="$sparse" \
-			CC="$(command -v ccache >/dev/null && echo 'ccache ')gcc" \
-			-j"$JOBS" security/landlock/ >"$RES/w1-$i.log" 2>&1 || true
-		if grep -E 'warning|error' "$RES/w1-$i.log" >/dev/null; then
+		mkdir -p "$w1"
+		cmp -s "$OUT/build-vm/.config" "$w1/.config" ||
+			cp "$OUT/build-vm/.config" "$w1/.config"
+		make -s -C "$CT" O="$w1" ARCH=x86_64 W=1 C=2 CHECK="$sparse" \
+			CC="$cc" -j"$JOBS" security/landlock/ >"$RES/w1-$i.log" 2>&1 ||
+			echo "make failed" >>"$RES/w1-$i.log"
+		if grep -E 'warning|error|failed' "$RES/w1-$i.log" >/dev/null; then
 			echo "not ok - W=1/sparse clean at patch $i"
 			sed 's/^/    /' "$RES/w1-$i.log" | head -30
 			rc=1
