@@ -7,6 +7,7 @@
 #                       RUNS times (default 2) under QEMU with instruction
 #                       counting, and writes out/bench/{results.csv,table.txt,
 #                       bench.png}.
+#   bench.sh --report   redoes the table, CSV and chart from the last runs.
 #   bench.sh --smoke [SRC]
 #                       one short iteration per case on the already built VM
 #                       kernel (make check's bench-smoke stage): checks that
@@ -39,6 +40,7 @@ if [ "${1:-}" = --smoke ]; then
 	exit 0
 fi
 
+if [ "${1:-}" != --report ]; then
 "$TOP/scripts/deps.sh"
 # The base: a work tree without the series, laid out like linux/ and out/
 # (out/bench/linux next to out/bench/out/build-base) for ccache hits.
@@ -66,6 +68,7 @@ for run in $(seq 1 "$RUNS"); do
 			sed -n 's/.*blob(\(cred\|file\|inode\)) size \([0-9]*\).*/'"$which $run"' blob \1 \2/p'
 	done
 done >"$dir/raw.txt"
+fi
 
 python3 - "$dir" <<'EOF'
 import collections, sys
@@ -89,16 +92,22 @@ for s, o in keys:
     pm = sum(p) / len(p)
     # Spread: the largest relative distance of a run from its kernel's mean.
     spread = max(abs(x - pm) / pm for x in p)
+    mark = ""
+    if not b:
+        # ABI 12 situations do not exist on the base: compare with the
+        # same operation without any domain there.
+        b, mark = t.get(("none", o, "base"), []), "*"
     if b:
         bm = sum(b) / len(b)
         spread = max(spread, max(abs(x - bm) / bm for x in b))
-        ratio = f"{pm / bm:.3f}"
-        bms = f"{bm:.0f}"
+        ratio = f"{pm / bm:.3f}{mark}"
+        bms = f"{bm:.0f}{mark}"
     else:
         ratio, bms = "n/a", "n/a"
     out.append(f"{o:<22} {s:<15} {bms:>10} {pm:>11.0f} {ratio:>6} {spread * 100:>6.2f}%")
     csv.append(f"{o},{s},{bms},{pm:.0f},{ratio},{spread:.4f}")
 out.append("")
+out.append("* the base has no such situation: compared with its 'none' figure")
 out.append("Landlock security blob sizes (bytes): " + ", ".join(
     f"{b} {blobs.get(('base', b), '?')} -> {blobs.get(('patched', b), '?')}"
     for b in ("cred", "file", "inode")))
@@ -108,7 +117,7 @@ print("\n".join(out))
 EOF
 
 # Chart: patched/base ratio per operation and situation.
-awk -F, 'NR > 1 && $5 != "n/a" { printf "%s/%s %s\n", $1, $2, $5 }' \
+awk -F, 'NR > 1 && $5 != "n/a" { sub(/\*/, "", $5); printf "%s/%s %s\n", $1, $2, $5 }' \
 	"$dir/results.csv" >"$dir/ratio.dat"
 gnuplot <<EOF
 set terminal pngcairo size 1200,600 noenhanced
