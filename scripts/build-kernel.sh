@@ -44,15 +44,22 @@ else
 	KCONFIG_CONFIG=$cfg "$src/scripts/kconfig/merge_config.sh" -m -O "$o" \
 		"$cfg" "${frags[@]}" >"$o/merge.log"
 	"${mk[@]}" KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
-	# Every option a fragment asks for must survive olddefconfig.
+	# Every option the fragments ask for (the last fragment wins) must
+	# survive olddefconfig.
 	missing=0
+	declare -A want=()
 	while IFS= read -r line; do
-		case $line in
-		CONFIG_*=n) opt=${line%%=*}
-			grep -q "^$opt=" "$cfg" && { echo "config: $opt not disabled" >&2; missing=1; } ;;
-		CONFIG_*) grep -qxF "$line" "$cfg" || { echo "config: $line did not stick" >&2; missing=1; } ;;
-		esac
+		case $line in CONFIG_*=*) want[${line%%=*}]=${line#*=} ;; esac
 	done < <(cat "${frags[@]}")
+	for opt in "${!want[@]}"; do
+		if [ "${want[$opt]}" = n ]; then
+			grep -q "^$opt=" "$cfg" &&
+				{ echo "config: $opt not disabled" >&2; missing=1; }
+		else
+			grep -qxF "$opt=${want[$opt]}" "$cfg" ||
+				{ echo "config: $opt=${want[$opt]} did not stick" >&2; missing=1; }
+		fi
+	done
 	[ $missing -eq 0 ] || die "configuration of $variant is incomplete (see above)"
 	if ! cmp -s "$cfg" "$o/.config"; then
 		mv "$cfg" "$o/.config"
