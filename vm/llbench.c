@@ -35,6 +35,9 @@
 #ifndef LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET
 #define LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET (1ULL << 2)
 #endif
+#ifndef LANDLOCK_RESTRICT_SELF_ON_EXEC
+#define LANDLOCK_RESTRICT_SELF_ON_EXEC (1U << 5)
+#endif
 
 /* ABI 12 struct, declared here so that the base's headers also work. */
 struct ruleset_attr_v12 {
@@ -168,15 +171,23 @@ static const struct {
 	{ "fork_execve_wait", op_fork_exec, 50 },
 };
 
-/* Returns 0, or -1 if the running kernel does not support @situation. */
+/*
+ * Returns 0, or -1 if the running kernel does not support @situation.  The
+ * on_exec situation stages the fs situation's ruleset with
+ * LANDLOCK_RESTRICT_SELF_ON_EXEC: the benchmark itself is not restricted, but
+ * every execve() of fork_execve_wait enforces a new domain.
+ */
 static int enter(const char *situation)
 {
 	struct ruleset_attr_v12 attr = {};
+	__u32 flags = 0;
 	int fd;
 
 	if (!strcmp(situation, "none"))
 		return 0;
-	if (!strcmp(situation, "fs")) {
+	if (!strcmp(situation, "on_exec"))
+		flags = LANDLOCK_RESTRICT_SELF_ON_EXEC;
+	if (!strcmp(situation, "fs") || flags) {
 		/* Handles all filesystem rights of ABI 1, with a rule on /. */
 		struct landlock_path_beneath_attr rule = {
 			.allowed_access = (1ULL << 13) - 1,
@@ -205,9 +216,14 @@ static int enter(const char *situation)
 	}
 	if (fd < 0)
 		return -1;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	    syscall(SYS_landlock_restrict_self, fd, 0))
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		die("prctl");
+	if (syscall(SYS_landlock_restrict_self, fd, flags)) {
+		/* The base kernel does not know LANDLOCK_RESTRICT_SELF_ON_EXEC. */
+		if (flags && errno == EINVAL)
+			return -1;
 		die("landlock_restrict_self");
+	}
 	close(fd);
 	return 0;
 }
@@ -278,8 +294,9 @@ static void run_situation(const char *situation)
 
 int main(int argc, char *argv[])
 {
-	static const char *const situations[] = { "none", "fs", "deny_memfd",
-						  "scope_pathname" };
+	static const char *const situations[] = {
+		"none", "fs", "deny_memfd", "scope_pathname", "on_exec",
+	};
 	size_t i;
 
 	iterations = argc > 1 ? atol(argv[1]) : 1000;
