@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps base tree export status kernel initramfs run shell check bench clean
+.PHONY: help deps base tree export status kernel initramfs run shell test check bench clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -38,6 +38,9 @@ run: kernel initramfs ## main job: build, boot and run the sandboxer demo
 
 shell: kernel initramfs ## boot the VM into an interactive shell
 	@$(S)/vm.sh shell out/build-vm/arch/x86/boot/bzImage
+
+test: kernel initramfs ## selftests of the work tree in the VM: T=memfd_test,... ARGS="-t case"
+	@LLARGS="$(ARGS)" $(S)/vm.sh test out/build-vm/arch/x86/boot/bzImage test "$(T)"
 
 check: deps ## run every check of the series (see README)
 	@$(S)/check.sh $(STAGES)

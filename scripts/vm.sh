@@ -35,6 +35,8 @@ if [ -n "$tests" ]; then
 		append+=" lltests=$tests"
 	fi
 fi
+# Harness arguments (e.g. "-t case"), passed to every test binary.
+[ -n "${LLARGS:-}" ] && append+=" llargs=\"$LLARGS\""
 [ -n "${VM_APPEND:-}" ] && append+=" $VM_APPEND"
 qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m "$mem" -nographic
       -no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append"
