@@ -52,8 +52,10 @@ cover_description() {
 	local cover=$PATCHES/0000-cover-letter.patch
 	if [ -f "$cover" ]; then
 		awk '
-			/^Subject: / && !subj { sub(/^Subject: \[[^]]*\] /, ""); print; subj = 1; next }
-			subj && !body && /^$/ { body = 1; print ""; next }
+			/^Subject: / && !subj { sub(/^Subject: \[[^]]*\] /, ""); s = $0; subj = 1; next }
+			# A long subject is folded on continuation lines.
+			subj && !body && /^[ \t]/ { sub(/^[ \t]+/, ""); s = s " " $0; next }
+			subj && !body && /^$/ { body = 1; print s; print ""; next }
 			body && /^'"$SERIES_NAME"' \([0-9]+\):$/ { exit }
 			body { print }
 		' "$cover" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
