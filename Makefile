@@ -3,6 +3,10 @@
 
 SHELL := /bin/bash
 S := scripts
+# Build output (the scripts read OUT from the environment too).
+OUT ?= $(CURDIR)/out
+export OUT
+BZIMAGE = $(OUT)/build-vm/arch/x86/boot/bzImage
 
 .PHONY: help deps base tree export status kernel initramfs run shell test check bench clean
 
@@ -34,13 +38,13 @@ initramfs: deps linux/.git ## build selftests, sandboxer and the initramfs
 	@$(S)/initramfs.sh
 
 run: kernel initramfs ## main job: build, boot and run the sandboxer demo
-	@$(S)/vm.sh demo out/build-vm/arch/x86/boot/bzImage
+	@$(S)/vm.sh demo $(BZIMAGE)
 
 shell: kernel initramfs ## boot the VM into an interactive shell
-	@$(S)/vm.sh shell out/build-vm/arch/x86/boot/bzImage
+	@$(S)/vm.sh shell $(BZIMAGE)
 
 test: kernel initramfs ## selftests of the work tree in the VM: T=memfd_test,... ARGS="-t case"
-	@LLARGS="$(ARGS)" $(S)/vm.sh test out/build-vm/arch/x86/boot/bzImage test "$(T)"
+	@LLARGS="$(ARGS)" $(S)/vm.sh test $(BZIMAGE) test "$(T)"
 
 check: deps ## run every check of the series (see README)
 	@$(S)/check.sh $(STAGES)
@@ -49,4 +53,4 @@ bench: deps ## benchmark the base against the series
 	@$(S)/bench.sh
 
 clean: ## remove build output (keeps linux/ and the download cache)
-	rm -rf out
+	rm -rf $(OUT)
