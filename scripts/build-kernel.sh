@@ -3,7 +3,8 @@
 # build-kernel.sh VARIANT [SRC] [-- MAKE-ARGS...]
 # Out-of-tree, incremental build of a VM kernel from SRC (default: the work
 # tree) into out/build-VARIANT.  VARIANT is "vm", "debug" (vm + debug.config)
-# or "noaudit" (vm without CONFIG_AUDIT).  Builds MAKE-ARGS when given,
+# "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without tracepoints) or
+# "noaudit-notrace" (neither).  Builds MAKE-ARGS when given,
 # else bzImage and prints its path.
 . "$(dirname "$0")/lib.sh"
 
@@ -24,6 +25,8 @@ case $variant in
 vm) ;;
 debug) frags+=("$TOP/config/debug.config") ;;
 noaudit) frags+=("$TOP/config/noaudit.config") ;;
+notrace) frags+=("$TOP/config/notrace.config") ;;
+noaudit-notrace) frags+=("$TOP/config/noaudit.config" "$TOP/config/notrace.config") ;;
 base) ;; # the base tree, same configuration as vm
 *) die "unknown variant $variant" ;;
 esac
