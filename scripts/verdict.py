@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Judges a VM serial log: prints every selftest result as TAP and fails on
-any failing test, a missing result, or a kernel WARN/BUG/Oops, KASAN report,
-lockdep splat or kmemleak leak.
+any failing test, a missing result, a failing KUnit test run at boot, or a
+kernel WARN/BUG/Oops, KASAN report, lockdep splat or kmemleak leak.  A
+kernel report is attributed to the selftest case that was running when it
+appeared in the log.
 
 Usage: verdict.py [--kernel-only] LOG NAME
 """
 import re
 import sys
+
+# Exit codes of a kselftest binary (tools/testing/selftests/kselftest.h).
+KSFT_PASS = 0
+KSFT_SKIP = 4
+KSFT_OK_EXITS = (KSFT_PASS, KSFT_SKIP)
 
 KERNEL_BAD = [
     (re.compile(r"WARNING: .*(CPU|at )"), "kernel WARN"),
@@ -25,11 +32,97 @@ KERNEL_BAD = [
     (re.compile(r"list_(add|del) corruption"), "list corruption"),
 ]
 TAP = re.compile(r"^(not ok|ok) \d+ (.*?)(?: # (SKIP|XFAIL)\s*(.*))?$")
+# kselftest_harness announces each case before running it.
+HARNESS_RUN = re.compile(r"^#\s+RUN\s+(\S+)")
+# KUnit results printed on the console at boot (after the printk time).
+KUNIT = re.compile(r"^(?:\[\s*\d+\.\d+\]\s*)?\s*(not ok|ok) \d+ (\S+)")
+BEGIN = re.compile(r"LLTEST-BEGIN (\S+)")
+END = re.compile(r"LLTEST-END (\S+) (-?\d+)")
+
+
+def kernel_reports(lines):
+    """Yields (index, what) for every line reporting a kernel problem."""
+    for i, l in enumerate(lines):
+        for pat, what in KERNEL_BAD:
+            if pat.search(l):
+                yield i, what
+                break
+
+
+def running_at(lines):
+    """Maps each line index to the selftest case running then (or None)."""
+    where = []
+    binary = case = None
+    for l in lines:
+        # Markers may follow console escape sequences on the same line.
+        if BEGIN.search(l):
+            binary, case = BEGIN.search(l).group(1), None
+        elif END.search(l):
+            binary = case = None
+        elif binary and HARNESS_RUN.match(l):
+            case = HARNESS_RUN.match(l).group(1)
+        where.append(f"{binary}: {case}" if case else binary)
+    return where
+
+
+def kunit_problems(lines):
+    """Failing KUnit results printed at boot, before the first selftest."""
+    for l in lines:
+        if BEGIN.search(l):
+            return
+        m = KUNIT.match(l)
+        if m and m.group(1) == "not ok":
+            yield f"KUnit: {m.group(2)} failed"
+
+
+def selftest_results(lines, problems):
+    """Returns TAP lines and counts of the selftests run in the log."""
+    npass = nfail = nskip = 0
+    out = []
+    current = None
+    seen = False
+    for l in lines:
+        b, e = BEGIN.search(l), END.search(l)
+        if b:
+            if current:
+                problems.append(f"{current}: never finished")
+            current, seen = b.group(1), False
+            continue
+        if e and current:
+            rc = int(e.group(2))
+            if rc not in KSFT_OK_EXITS:
+                problems.append(f"{current}: exited with {rc}")
+            if not seen:
+                problems.append(f"{current}: reported no test")
+            current = None
+            continue
+        m = TAP.match(l) if current else None
+        if not m:
+            continue
+        seen = True
+        status, test, directive, reason = m.groups()
+        label = f"{current}: {test}"
+        if directive == "SKIP":
+            nskip += 1
+            out.append(f"ok - {label} # SKIP {reason}")
+        elif status == "ok":
+            npass += 1
+            out.append(f"ok - {label}")
+        else:
+            nfail += 1
+            out.append(f"not ok - {label}")
+    if current:
+        problems.append(f"{current}: never finished (crash or timeout)")
+    if not any(BEGIN.search(l) for l in lines):
+        problems.append("no selftest ran")
+    if not any("LLVM-DONE" in l for l in lines):
+        problems.append("the VM did not finish its run")
+    return out, npass, nfail, nskip
 
 
 def main():
     args = sys.argv[1:]
-    kernel_only = args and args[0] == "--kernel-only"
+    kernel_only = bool(args) and args[0] == "--kernel-only"
     if kernel_only:
         args = args[1:]
     log, name = args
@@ -37,55 +130,15 @@ def main():
         lines = [l.rstrip("\r\n") for l in f]
 
     problems = []
-    for i, l in enumerate(lines):
-        for pat, what in KERNEL_BAD:
-            if pat.search(l):
-                problems.append(f"{what}: line {i + 1}: {l.strip()}")
-                break
+    where = running_at(lines)
+    for i, what in kernel_reports(lines):
+        during = f" (during {where[i]})" if where[i] else ""
+        problems.append(f"{what}{during}: line {i + 1}: {lines[i].strip()}")
+    problems.extend(kunit_problems(lines))
 
-    npass = nfail = nskip = 0
-    out = []
+    out, npass, nfail, nskip = [], 0, 0, 0
     if not kernel_only:
-        current = None
-        for l in lines:
-            # Markers may follow console escape sequences on the same line.
-            b = re.search(r"LLTEST-BEGIN (\S+)", l)
-            e = re.search(r"LLTEST-END (\S+) (-?\d+)", l)
-            if b:
-                if current:
-                    problems.append(f"{current}: never finished")
-                current = b.group(1)
-                seen = False
-                continue
-            if e and current:
-                rc = int(e.group(2))
-                if rc not in (0, 4):
-                    problems.append(f"{current}: exited with {rc}")
-                if not seen:
-                    problems.append(f"{current}: reported no test")
-                current = None
-                continue
-            m = TAP.match(l) if current else None
-            if m:
-                seen = True
-                status, test, directive, reason = m.groups()
-                label = f"{current}: {test}"
-                if directive == "SKIP":
-                    nskip += 1
-                    out.append(f"ok - {label} # SKIP {reason}")
-                elif status == "ok":
-                    npass += 1
-                    out.append(f"ok - {label}")
-                else:
-                    nfail += 1
-                    out.append(f"not ok - {label}")
-        if current:
-            problems.append(f"{current}: never finished (crash or timeout)")
-        if not any("LLTEST-BEGIN" in l for l in lines):
-            problems.append("no selftest ran")
-        if "LLVM-DONE" not in "\n".join(lines[-200:]) and not any(
-                "LLVM-DONE" in l for l in lines):
-            problems.append("the VM did not finish its run")
+        out, npass, nfail, nskip = selftest_results(lines, problems)
 
     print(f"# {name}")
     if not kernel_only:
