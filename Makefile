@@ -8,7 +8,7 @@ OUT ?= $(CURDIR)/out
 export OUT
 BZIMAGE = $(OUT)/build-vm/arch/x86/boot/bzImage
 
-.PHONY: help deps base tree export status kernel initramfs run shell test check bench clean
+.PHONY: help deps base tree export status kernel initramfs run shell test check bench fuzz coverage clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -51,6 +51,12 @@ check: deps ## run every check of the series (see README)
 
 bench: deps ## benchmark the base against the series
 	@$(S)/bench.sh
+
+fuzz: deps linux/.git ## llstress + trinity on the debug kernel: DURATION=600 SEED=
+	@DURATION="$(DURATION)" SEED="$(SEED)" $(S)/fuzz.sh
+
+coverage: deps linux/.git ## gcov line coverage of security/landlock/ by all tests
+	@$(S)/coverage.sh
 
 clean: ## remove build output (keeps linux/ and the download cache)
 	rm -rf $(OUT)

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm.sh MODE BZIMAGE [NAME] [TESTS]
-# Boots BZIMAGE with out/initramfs.cpio.gz in QEMU.  MODE is "test" (run
+# Boots BZIMAGE with $OUT/initramfs.cpio.gz in QEMU.  MODE is "test" (run
 # the selftests named in TESTS, comma separated, default all, and judge the
-# log), "demo", "bench" (TESTS is then the iteration count) or "shell".  KVM is used only when it really works here;
-# otherwise software emulation.
+# log), "coverage" (test, then print the gcov counters), "demo", "bench"
+# (TESTS is then the iteration count), "fuzz" (llstress and trinity, see
+# scripts/fuzz.sh) or "shell".  KVM is used only when it
+# really works here; otherwise software emulation.
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:?mode}
@@ -51,12 +53,21 @@ log "booting $name ($accel, log: ${logf#$TOP/})"
 rc=0
 timeout --foreground "${VM_TIMEOUT:-1800}" "${qemu[@]}" </dev/null >"$logf" 2>&1 || rc=$?
 [ $rc -eq 124 ] && echo "vm: timed out after ${VM_TIMEOUT:-1800}s" >>"$logf"
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = coverage ]; then
 	exec python3 "$TOP/scripts/verdict.py" "$logf" "$name"
 fi
 if [ "$mode" = bench ]; then
 	grep -q LLBENCH-END "$logf" || { tail -30 "$logf"; die "benchmark did not finish"; }
 	exec python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name" >/dev/null
+fi
+if [ "$mode" = fuzz ]; then
+	# llstress and trinity (vm/init): the run must end, without any
+	# invariant violation, and without any kernel report.
+	tr -d '\r' <"$logf" | grep -aE 'LLFUZZ-|LLSTRESS-(BEGIN|VIOLATION|RESULT)' || true
+	grep -aq LLFUZZ-END "$logf" || { tail -30 "$logf"; die "fuzz run did not finish"; }
+	grep -aq 'LLSTRESS-RESULT violations=0 ' "$logf" ||
+		die "llstress: invariant violations or no result (log: $logf)"
+	exec python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name"
 fi
 tr -d '\r' <"$logf" | sed -n '/LLDEMO-BEGIN/,/LLDEMO-END/p' | grep -v 'LLDEMO-'
 grep -q LLDEMO-END "$logf" || { tail -30 "$logf"; die "demo did not finish"; }
