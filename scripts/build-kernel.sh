@@ -4,7 +4,8 @@
 # Out-of-tree, incremental build of a VM kernel from SRC (default: the work
 # tree) into out/build-VARIANT.  VARIANT is "vm", "debug" (vm + debug.config)
 # "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without tracepoints) or
-# "noaudit-notrace" (neither).  Builds MAKE-ARGS when given,
+# "noaudit-notrace" (neither), "bpf" (vm + bpf.config:
+# BPF LSM and BTF).  Builds MAKE-ARGS when given,
 # else bzImage and prints its path.
 . "$(dirname "$0")/lib.sh"
 
@@ -27,6 +28,7 @@ debug) frags+=("$TOP/config/debug.config") ;;
 noaudit) frags+=("$TOP/config/noaudit.config") ;;
 notrace) frags+=("$TOP/config/notrace.config") ;;
 noaudit-notrace) frags+=("$TOP/config/noaudit.config" "$TOP/config/notrace.config") ;;
+bpf) frags+=("$TOP/config/bpf.config") ;;
 base) ;; # the base tree, same configuration as vm
 *) die "unknown variant $variant" ;;
 esac

@@ -50,6 +50,11 @@ cp "$TOP/vm/init" "$root/init"
 cp "$TOP"/vm/*.sh "$root/bin/" 2>/dev/null || true
 cp "$OUT"/bin/* "$root/bin/"
 find "$st" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/" \;
+# BPF_TESTS_DIR (bpf-tools.sh): the BPF tests, built apart.
+if [ -n "${BPF_TESTS_DIR:-}" ]; then
+	find "$BPF_TESTS_DIR" -maxdepth 1 -type f -name '*_test' \
+		-exec cp {} "$root/selftests/" \;
+fi
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"
 chmod 755 "$root/init"

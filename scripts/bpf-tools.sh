@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# bpf-tools.sh [COMMAND] [SRC]
+# The userspace side of the BPF exec-time bridge tests, built from SRC (default:
+# the work tree) into out/bpf:
+#   tools  libbpf.a and its headers, bpftool (from SRC's tools/: Debian's are
+#          older than the tree)
+#   tests  the bpf kernel flavour (scripts/build-kernel.sh bpf), vmlinux.h from
+#          its BTF, then the BPF objects (clang-19 -target bpf), their skeletons
+#          and the static test binaries of tools/testing/selftests/landlock/bpf
+#   test   (default) tests, then an initramfs with them and the Landlock
+#          selftests' helpers, booted with scripts/vm.sh test: TAP and a
+#          verdict.  LSM_ORDERS (default "landlock,bpf bpf,landlock") boots once
+#          per lsm= order.
+. "$(dirname "$0")/lib.sh"
+
+cmd=${1:-test}
+src=${2:-$TREE}
+[ -f "$src/Makefile" ] || die "no kernel tree at $src (run: make tree)"
+b=$OUT/bpf
+clang=clang-19
+
+build_tools() {
+	"$TOP/scripts/deps.sh" bpf
+	mkdir -p "$b/libbpf" "$b/bpftool"
+	log "building libbpf and bpftool from ${src#$TOP/}/tools"
+	make -s -C "$src/tools/lib/bpf" OUTPUT="$b/libbpf/" -j"$JOBS" \
+		"$b/libbpf/libbpf.a" >"$b/libbpf.log" 2>&1 || {
+		tail -20 "$b/libbpf.log" >&2
+		die "libbpf build failed (full log: $b/libbpf.log)"
+	}
+	make -s -C "$src/tools/lib/bpf" OUTPUT="$b/libbpf/" \
+		DESTDIR="$b/root" prefix=/usr install_headers \
+		>>"$b/libbpf.log" 2>&1
+	# SKIP_CRYPTO: program signing is not needed here.
+	make -s -C "$src/tools/bpf/bpftool" OUTPUT="$b/bpftool/" SKIP_CRYPTO=1 \
+		CLANG="$clang" LLVM_STRIP=llvm-strip-19 -j"$JOBS" \
+		>"$b/bpftool.log" 2>&1 || {
+		tail -20 "$b/bpftool.log" >&2
+		die "bpftool build failed (full log: $b/bpftool.log)"
+	}
+}
+
+build_tests() {
+	local k vmlinux
+	build_tools
+	k=$("$TOP/scripts/build-kernel.sh" bpf "$src" | tail -1)
+	vmlinux=$OUT/build-bpf/vmlinux
+	if [ ! -f "$b/vmlinux.h" ] || [ "$vmlinux" -nt "$b/vmlinux.h" ]; then
+		log "generating vmlinux.h from the bpf kernel's BTF"
+		"$b/bpftool/bpftool" btf dump file "$vmlinux" format c \
+			>"$b/vmlinux.h.new"
+		mv "$b/vmlinux.h.new" "$b/vmlinux.h"
+	fi
+	log "installing uapi headers"
+	mkdir -p "$OUT/build-hdr"
+	make -s -C "$src" O="$OUT/build-hdr" ARCH=x86_64 \
+		INSTALL_HDR_PATH="$OUT/headers" headers_install
+	log "building the BPF objects, skeletons and tests (static)"
+	mkdir -p "$b/tests"
+	make -s -C "$src/tools/testing/selftests/landlock/bpf" \
+		OUTPUT="$b/tests" CLANG="$clang" CC="${CC:-gcc}" \
+		LIBBPF_A="$b/libbpf/libbpf.a" LIBBPF_INCLUDE="$b/root/usr/include" \
+		BPFTOOL="$b/bpftool/bpftool" VMLINUX_H="$b/vmlinux.h" \
+		KHDR_INCLUDES="-isystem $OUT/headers/include" \
+		>"$b/tests.log" 2>&1 || {
+		tail -30 "$b/tests.log" >&2
+		die "BPF test build failed (full log: $b/tests.log)"
+	}
+	echo "$k"
+}
+
+run_tests() {
+	local k order rc=0
+	k=$(build_tests | tail -1)
+	BPF_TESTS_DIR=$b/tests "$TOP/scripts/initramfs.sh" "$src" >/dev/null
+	for order in ${LSM_ORDERS:-landlock,bpf bpf,landlock}; do
+		VM_APPEND="lsm=$order ${VM_APPEND:-}" "$TOP/scripts/vm.sh" test "$k" \
+			"bpf-tests-${order/,/-}" exec_restrict_test || rc=1
+	done
+	return $rc
+}
+
+case $cmd in
+tools) build_tools ;;
+tests) build_tests ;;
+test) run_tests ;;
+*) die "unknown command $cmd (tools, tests or test)" ;;
+esac
