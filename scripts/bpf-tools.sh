@@ -7,7 +7,8 @@
 #          older than the tree)
 #   tests  the bpf kernel flavour (scripts/build-kernel.sh bpf), vmlinux.h from
 #          its BTF, then the BPF objects (clang-19 -target bpf), their skeletons
-#          and the static test binaries of tools/testing/selftests/landlock/bpf
+#          and the static test binaries of tools/testing/selftests/landlock/bpf,
+#          and the exec-sandbox sample (samples/landlock/bpf) into out/bpf/bin
 #   test   (default) tests, then an initramfs with them and the Landlock
 #          selftests' helpers, booted with scripts/vm.sh test: TAP and a
 #          verdict.  LSM_ORDERS (default "landlock,bpf bpf,landlock") boots once
@@ -66,6 +67,16 @@ build_tests() {
 		>"$b/tests.log" 2>&1 || {
 		tail -30 "$b/tests.log" >&2
 		die "BPF test build failed (full log: $b/tests.log)"
+	}
+	mkdir -p "$b/bin"
+	make -s -C "$src/samples/landlock/bpf" \
+		OUTPUT="$b/bin" CLANG="$clang" CC="${CC:-gcc}" \
+		LIBBPF_A="$b/libbpf/libbpf.a" LIBBPF_INCLUDE="$b/root/usr/include" \
+		BPFTOOL="$b/bpftool/bpftool" VMLINUX_H="$b/vmlinux.h" \
+		KHDR_INCLUDES="-isystem $OUT/headers/include" \
+		>"$b/sample.log" 2>&1 || {
+		tail -30 "$b/sample.log" >&2
+		die "exec-sandbox sample build failed (full log: $b/sample.log)"
 	}
 	echo "$k"
 }
