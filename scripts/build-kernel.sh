@@ -2,11 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # build-kernel.sh VARIANT [SRC] [-- MAKE-ARGS...]
 # Out-of-tree, incremental build of a VM kernel from SRC (default: the work
-# tree) into out/build-VARIANT.  VARIANT is "vm", "debug" (vm + debug.config)
-# "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without tracepoints) or
-# "noaudit-notrace" (neither), "bpf" (vm + bpf.config:
-# BPF LSM and BTF).  Builds MAKE-ARGS when given,
-# else bzImage and prints its path.
+# tree) into $OUT/build-VARIANT.  VARIANT is "vm", "debug" (vm +
+# debug.config), "gcov" (vm + gcov.config, only security/landlock/
+# instrumented), "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without
+# tracepoints), "noaudit-notrace" (neither), "clang" (vm built with Debian's
+# clang-19 and LLVM tools), "bpf" (vm + bpf.config: BPF LSM and BTF) or
+# "base" (the base tree, as vm).  The Landlock selftests' own config
+# fragment is merged after vm.config, so an option a test needs and the VM
+# lacks fails the build loudly.  CC (default gcc) is honoured, through
+# ccache when available.  Builds MAKE-ARGS when given, else bzImage and
+# prints its path.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?variant}
@@ -21,21 +26,29 @@ fi
 
 o=$OUT/build-$variant
 mkdir -p "$o"
-frags=("$TOP/config/vm.config")
+frags=("$TOP/config/vm.config" "$src/tools/testing/selftests/landlock/config")
+cc=${CC:-gcc}
+extra=()
 case $variant in
-vm) ;;
+vm | base) ;;
 debug) frags+=("$TOP/config/debug.config") ;;
+gcov)
+	frags+=("$TOP/config/gcov.config")
+	extra+=("KCFLAGS=-fprofile-filter-files=.*security/landlock/.*")
+	;;
 noaudit) frags+=("$TOP/config/noaudit.config") ;;
 notrace) frags+=("$TOP/config/notrace.config") ;;
 noaudit-notrace) frags+=("$TOP/config/noaudit.config" "$TOP/config/notrace.config") ;;
 bpf) frags+=("$TOP/config/bpf.config") ;;
-base) ;; # the base tree, same configuration as vm
+clang)
+	cc=clang-19
+	extra+=(LLVM=-19)
+	;;
 *) die "unknown variant $variant" ;;
 esac
 
-cc=gcc
-command -v ccache >/dev/null && cc="ccache gcc"
-mk=(make -s -C "$src" O="$o" ARCH=x86_64 CC="$cc" HOSTCC="$cc" -j"$JOBS")
+command -v ccache >/dev/null && cc="ccache $cc"
+mk=(make -s -C "$src" O="$o" ARCH=x86_64 CC="$cc" HOSTCC="$cc" -j"$JOBS" "${extra[@]}")
 
 # Regenerate the configuration in a scratch file; only replace .config when
 # it changed, so that unchanged configurations keep incremental builds.

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # check.sh [STAGE...]: every check of the series, stage by stage, on a fresh
 # tree made from patches/ (never the developer's work tree), with a timing
-# table at the end.  Stages: checkpatch bisect config-audit uapi doc-format
-# kunit vm-tests debug-tests bench-smoke.  Default: all.
+# table at the end.  Stages: checkpatch bisect config-audit clang stack uapi
+# doc-format kunit vm-tests debug-tests bench-smoke.  Default: all.
 . "$(dirname "$0")/lib.sh"
 
 # The check uses its own tree and build directories, laid out like the work
@@ -14,7 +14,8 @@ export OUT=$TOP/out/check/out
 RES=$TOP/out/check/results
 mkdir -p "$RES"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(checkpatch bisect config-audit uapi doc-format kunit vm-tests debug-tests bench-smoke)
+[ ${#stages[@]} -gt 0 ] || stages=(checkpatch bisect config-audit clang stack uapi doc-format
+	kunit vm-tests debug-tests bench-smoke)
 
 declare -a table
 failed=0
@@ -23,7 +24,7 @@ run_stage() {
 	local name=$1 t0 rc=0
 	t0=$(date +%s)
 	printf '\n===== stage %s =====\n' "$name"
-	"stage_$name" || rc=$?
+	"stage_${name//-/_}" || rc=$?
 	local dt=$(($(date +%s) - t0))
 	if [ $rc -eq 0 ]; then
 		table+=("$(printf '%-14s %-4s %5ds' "$name" ok "$dt")")
@@ -121,6 +122,64 @@ stage_config_audit() {
 		fi
 	done
 	echo "ok - kernel builds with CONFIG_AUDIT and tracepoints (see bisect stage)"
+	return $rc
+}
+
+# security/landlock/ also builds W=1 clean with clang (Debian's clang-19 and
+# LLVM tools), which warns about things GCC does not.
+stage_clang() {
+	touch "$CT"/security/landlock/*.c
+	if "$TOP/scripts/build-kernel.sh" clang "$CT" -- W=1 security/landlock/ \
+		>"$RES/build-clang.log" 2>&1 && ! grep -E 'warning|error' "$RES/build-clang.log"; then
+		echo "ok - security/landlock/ builds W=1 clean with $(clang-19 --version | head -1)"
+		return 0
+	fi
+	tail -20 "$RES/build-clang.log"
+	echo "not ok - security/landlock/ W=1 build with clang"
+	return 1
+}
+
+# Stack usage of Landlock's functions (scripts/checkstack.pl on the objects of
+# the vm configuration), base vs series: lists the functions the series adds
+# or grows, and fails when one of them uses more than STACK_LIMIT bytes.
+STACK_LIMIT=${STACK_LIMIT:-256}
+stack_usage() {
+	local rev=$1 o=$OUT/build-stack cc=gcc
+	command -v ccache >/dev/null && cc="ccache gcc"
+	git -C "$CT" checkout -q "$rev"
+	mkdir -p "$o"
+	[ -f "$OUT/build-vm/.config" ] ||
+		"$TOP/scripts/build-kernel.sh" vm "$CT" -- olddefconfig >/dev/null
+	cmp -s "$OUT/build-vm/.config" "$o/.config" || cp "$OUT/build-vm/.config" "$o/.config"
+	make -s -C "$CT" O="$o" ARCH=x86_64 CC="$cc" -j"$JOBS" security/landlock/ \
+		>"$RES/stack-build.log" 2>&1 || { tail -20 "$RES/stack-build.log" >&2; return 1; }
+	# checkstack.pl adds up every "sub/add $N,%rsp" of a function: drop the
+	# epilogues' "add", or each return path counts the frame once more.
+	# Its lines read "0xADDR function [object]:<tabs, or none>bytes".
+	objdump -d "$o"/security/landlock/*.o | grep -vE 'add +\$0x[0-9a-f]+,%rsp$' |
+		perl "$CT/scripts/checkstack.pl" x86_64 0 |
+		sed -E 's/^0x[0-9a-f]+ ([^ ]+) \[[^]]*\]:[[:space:]]*([0-9]+)$/\1 \2/' | sort -u
+}
+
+stage_stack() {
+	local head base new rc=0 fn size old
+	head=$(git -C "$CT" rev-parse HEAD)
+	base=$(stack_usage series-base) && new=$(stack_usage "$head") || rc=1
+	git -C "$CT" checkout -q "$head"
+	[ $rc -eq 0 ] || { echo "not ok - stack usage build"; return 1; }
+	declare -A before=()
+	while read -r fn size; do before[$fn]=$size; done <<<"$base"
+	echo "Landlock functions added or grown by the series (bytes of stack):"
+	while read -r fn size; do
+		old=${before[$fn]:-}
+		[ -n "$old" ] && [ "$size" -le "$old" ] && continue
+		printf '  %-44s %5s (base: %s)\n' "$fn" "$size" "${old:-new}"
+		if [ "$size" -gt "$STACK_LIMIT" ]; then
+			echo "not ok - $fn uses $size bytes of stack (limit $STACK_LIMIT)"
+			rc=1
+		fi
+	done <<<"$new"
+	[ $rc -eq 0 ] && echo "ok - no added or grown Landlock function over $STACK_LIMIT bytes of stack"
 	return $rc
 }
 
@@ -243,11 +302,7 @@ stage_debug_tests() {
 }
 
 stage_bench_smoke() {
-	if [ -x "$TOP/scripts/bench.sh" ]; then
-		"$TOP/scripts/bench.sh" --smoke "$CT"
-	else
-		echo "ok - no benchmark yet # SKIP"
-	fi
+	"$TOP/scripts/bench.sh" --smoke "$CT"
 }
 
 "$TOP/scripts/deps.sh"
@@ -257,7 +312,7 @@ rm -rf "$CT"
 
 for s in "${stages[@]}"; do
 	declare -F "stage_${s//-/_}" >/dev/null || die "unknown stage $s"
-	run_stage "${s//-/_}"
+	run_stage "$s"
 done
 
 printf '\n===== timing =====\n'
