@@ -55,6 +55,15 @@ if [ -n "${BPF_TESTS_DIR:-}" ]; then
 	find "$BPF_TESTS_DIR" -maxdepth 1 -type f -name '*_test' \
 		-exec cp {} "$root/selftests/" \;
 fi
+# FUZZ=1 (make fuzz): trinity, dynamically linked, with its libraries and
+# the dynamic loader.
+if [ "${FUZZ:-}" = 1 ]; then
+	trinity=$(command -v trinity) ||
+		die "trinity is not installed (scripts/deps.sh fuzz)"
+	for f in "$trinity" $(ldd "$trinity" | grep -o '/[^ ]*'); do
+		cp --parents -L "$f" "$root"
+	done
+fi
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"
 chmod 755 "$root/init"

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# fuzz.sh: fuzzing and race stress of the series on the debug kernel (KASAN,
+# lockdep, kmemleak, debug objects, panic_on_warn), as an unprivileged user
+# in the VM:
+#
+# - vm/llstress.c, our targeted stress: valid and invalid rulesets, rules,
+#   immediate, thread-sync, staged and cancelled restrictions, from several
+#   threads and processes, executions (good, failing, set-user-ID, from
+#   memfds), memfds mapped and executed, pathname UNIX sockets across
+#   domains; it checks Landlock's invariants as it goes;
+# - trinity (Debian package), restricted to the Landlock system calls and
+#   those the features touch.
+#
+# DURATION= seconds in the VM (default 600): two thirds for llstress, one
+# third for trinity.  SEED= replays a run (default: the time, printed).
+# Fails on any invariant violation, kernel WARN/BUG/KASAN/lockdep/kmemleak
+# report, or hang (the VM timeout is derived from DURATION).
+. "$(dirname "$0")/lib.sh"
+
+dur=${DURATION:-600}
+seed=${SEED:-$(date +%s)}
+case $dur in '' | *[!0-9]*) die "DURATION must be a number of seconds" ;; esac
+[ "$dur" -ge 30 ] || die "DURATION must be at least 30 seconds"
+case $seed in '' | *[!0-9]*) die "SEED must be a number" ;; esac
+# Trinity mostly exercises argument validation; llstress builds valid
+# rulesets and checks semantics, so it gets the larger share.
+stress=$((dur * 2 / 3))
+trin=$((dur - stress))
+
+"$TOP/scripts/deps.sh" fuzz
+[ -d "$TREE/.git" ] || [ -f "$TREE/Makefile" ] || die "no work tree (run: make tree)"
+log "building the debug kernel"
+k=$("$TOP/scripts/build-kernel.sh" debug | tail -1)
+log "building the initramfs (with trinity)"
+FUZZ=1 "$TOP/scripts/initramfs.sh" >/dev/null
+
+# Boot, kmemleak scan, llstress's hang detection (150 s) and the grace
+# given to trinity come on top of the duration; slower than that is a hang.
+timeout=$((dur + dur / 4 + 600))
+log "fuzzing for ${dur}s (llstress ${stress}s, trinity ${trin}s), seed $seed, VM timeout ${timeout}s"
+start=$(date +%s)
+rc=0
+VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=$timeout \
+	VM_APPEND="panic_on_warn=1 kmemleak=on llfuzz_secs=$stress llfuzz_trinity_secs=$trin llfuzz_seed=$seed ${VM_APPEND:-}" \
+	"$TOP/scripts/vm.sh" fuzz "$k" fuzz >"$OUT/fuzz-verdict.txt" 2>&1 || rc=$?
+elapsed=$(($(date +%s) - start))
+
+# The summary: llstress's operations and checks, trinity's statistics, the
+# kernel's verdict.
+python3 - "$OUT/vm-fuzz.log" "$OUT/fuzz-verdict.txt" "$elapsed" <<'EOF'
+import re
+import sys
+
+log, verdict, elapsed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(log, errors="replace") as f:
+    lines = [l.rstrip("\r\n") for l in f]
+ops, checks, viol, result, trinity = [], [], [], None, []
+in_trinity = False
+for l in lines:
+    m = re.search(r"LLSTRESS op=(\S+) (.*)", l)
+    if m:
+        counts = dict(kv.split("=") for kv in m.group(2).split())
+        ops.append((m.group(1), counts))
+        continue
+    m = re.search(r"LLSTRESS check=(\S+) n=(\d+)", l)
+    if m:
+        checks.append((m.group(1), int(m.group(2))))
+        continue
+    if "LLSTRESS-VIOLATION" in l:
+        viol.append(l[l.index("LLSTRESS-VIOLATION"):])
+    m = re.search(r"LLSTRESS-RESULT (.*)", l)
+    if m:
+        result = m.group(1)
+    if "LLFUZZ-TRINITY-BEGIN" in l:
+        in_trinity = True
+    if in_trinity:
+        trinity.append(l)
+    if "LLFUZZ-TRINITY-END" in l or "LLFUZZ-TRINITY-SKIP" in l:
+        in_trinity = False
+        if "SKIP" in l:
+            trinity.append(l)
+
+print(f"{'llstress operation':24} {'total':>8} {'ok':>8}  errnos")
+for name, c in ops:
+    total = sum(int(v) for v in c.values())
+    errs = " ".join(f"{k}={v}" for k, v in c.items() if k != "ok")
+    print(f"{name:24} {total:8} {int(c.get('ok', 0)):8}  {errs}")
+print()
+print(f"{'llstress invariant check':24} {'performed':>9}")
+for name, n in checks:
+    print(f"{name:24} {n:9}")
+print()
+for v in viol[:20]:
+    print(v)
+print(f"llstress: {result or 'no result (did not finish?)'}")
+# Trinity's summary (--stats), not its progress output.
+keep = re.compile(r"LLFUZZ-TRINITY|LLSTRESS-AS-USER|random seed|Ran [0-9]+ syscalls|"
+                  r"^\S+: \(attempted:|^    \S.*: [0-9]+$|taint")
+tl = [l for l in trinity if keep.search(l)]
+print("trinity:")
+for l in tl:
+    print("  " + l.rstrip())
+with open(verdict, errors="replace") as f:
+    v = [l.rstrip() for l in f if "FAIL" in l or "error" in l]
+leaks = sum("unreferenced object 0x" in l for l in lines)
+print(f"kernel: {len(v)} problem(s), {leaks} kmemleak leak(s); VM run {elapsed}s")
+for l in v:
+    print("  " + l)
+EOF
+
+[ $rc -eq 0 ] || { tail -5 "$OUT/fuzz-verdict.txt" >&2; die "fuzz failed (seed $seed, log: $OUT/vm-fuzz.log)"; }
+log "fuzz passed (seed $seed, ${elapsed}s in the VM)"
