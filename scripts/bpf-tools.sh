@@ -8,7 +8,8 @@
 #   tests  the bpf kernel flavour (scripts/build-kernel.sh bpf), vmlinux.h from
 #          its BTF, then the BPF objects (clang-19 -target bpf), their skeletons
 #          and the static test binaries of tools/testing/selftests/landlock/bpf,
-#          and the exec-sandbox sample (samples/landlock/bpf) into out/bpf/bin
+#          and the exec-sandbox sample (samples/landlock/bpf), with
+#          exec_sandbox_test, a TAP script running it in the VM
 #   test   (default) tests, then an initramfs with them and the Landlock
 #          selftests' helpers, booted with scripts/vm.sh test: TAP and a
 #          verdict.  LSM_ORDERS (default "landlock,bpf bpf,landlock") boots once
@@ -78,7 +79,45 @@ build_tests() {
 		tail -30 "$b/sample.log" >&2
 		die "exec-sandbox sample build failed (full log: $b/sample.log)"
 	}
+	# initramfs.sh installs $OUT/bin/* in the VM's /bin.
+	mkdir -p "$OUT/bin"
+	cp "$b/bin/exec-sandbox" "$OUT/bin/"
+	write_sample_test >"$b/tests/exec_sandbox_test"
+	chmod +x "$b/tests/exec_sandbox_test"
 	echo "$k"
+}
+
+# The sample's scenario, in the VM: exec-sandbox sandboxes /tmp/target (a copy
+# of the Landlock selftests' probe) wherever it runs in the command, but not a
+# copy of the same program at another path, nor the shell that runs them.
+write_sample_test() {
+	cat <<'EOF'
+#!/bin/sh
+# exec-sandbox sample: only the program at a given path is sandboxed.
+cp /selftests/on-exec-probe /tmp/target
+cp /selftests/on-exec-probe /tmp/other
+echo secret >/tmp/secret
+cmd='/tmp/target read /tmp/secret; echo "target $?"
+/tmp/other read /tmp/secret; echo "other $?"
+sh -c "/tmp/target read /tmp/secret; echo \"nested target \$?\""
+cat /tmp/secret >/dev/null; echo "shell $?"'
+out=$(LL_FS_RO=/bin:/selftests:/proc:/tmp/target LL_FS_RW=/dev/null \
+	exec-sandbox /tmp/target -- sh -c "$cmd" 2>&1)
+echo "$out" | sed 's/^/# /'
+echo "1..4"
+n=0
+for expect in "target 13" "other 0" "nested target 13" "shell 0"; do
+	n=$((n + 1))
+	if echo "$out" | grep -qx "$expect"; then
+		echo "ok $n exec_sandbox: $expect"
+	else
+		echo "not ok $n exec_sandbox: $expect"
+		rc=1
+	fi
+done
+echo "$out" | grep -q "sandboxed 2 time" || rc=1
+exit ${rc:-0}
+EOF
 }
 
 run_tests() {
@@ -87,8 +126,14 @@ run_tests() {
 	BPF_TESTS_DIR=$b/tests "$TOP/scripts/initramfs.sh" "$src" >/dev/null
 	for order in ${LSM_ORDERS:-landlock,bpf bpf,landlock}; do
 		VM_APPEND="lsm=$order ${VM_APPEND:-}" "$TOP/scripts/vm.sh" test "$k" \
-			"bpf-tests-${order/,/-}" exec_restrict_test || rc=1
+			"bpf-tests-${order/,/-}" exec_restrict_test,exec_sandbox_test ||
+			rc=1
 	done
+	if [ $rc -eq 0 ]; then
+		echo "bpf_tests: passed with lsm= ${LSM_ORDERS:-landlock,bpf bpf,landlock}"
+	else
+		echo "bpf_tests: FAILED"
+	fi
 	return $rc
 }
 
