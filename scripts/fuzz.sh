@@ -102,10 +102,12 @@ print("trinity:")
 for l in tl:
     print("  " + l.rstrip())
 with open(verdict, errors="replace") as f:
-    v = [l.rstrip() for l in f if "FAIL" in l or "error" in l]
+    v = [l.rstrip() for l in f]
+kernel = [l for l in v if l.startswith("# FAIL")]
 leaks = sum("unreferenced object 0x" in l for l in lines)
-print(f"kernel: {len(v)} problem(s), {leaks} kmemleak leak(s); VM run {elapsed}s")
-for l in v:
+print(f"kernel: {len(kernel)} report(s) (WARN, BUG, KASAN, lockdep, kmemleak...), "
+      f"{leaks} kmemleak leak(s); VM run {elapsed}s")
+for l in kernel + [l for l in v if l.startswith("error:")]:
     print("  " + l)
 EOF
 

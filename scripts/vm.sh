@@ -63,11 +63,13 @@ fi
 if [ "$mode" = fuzz ]; then
 	# llstress and trinity (vm/init): the run must end, without any
 	# invariant violation, and without any kernel report.
-	tr -d '\r' <"$logf" | grep -aE 'LLFUZZ-|LLSTRESS-(BEGIN|VIOLATION|RESULT)' || true
+	tr -d '\r' <"$logf" | grep -aE 'LLFUZZ-|LLSTRESS-(BEGIN|VIOLATION|HANG|RESULT)' || true
+	vrc=0
+	python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name" || vrc=$?
 	grep -aq LLFUZZ-END "$logf" || { tail -30 "$logf"; die "fuzz run did not finish"; }
 	grep -aq 'LLSTRESS-RESULT violations=0 ' "$logf" ||
 		die "llstress: invariant violations or no result (log: $logf)"
-	exec python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name"
+	exit $vrc
 fi
 tr -d '\r' <"$logf" | sed -n '/LLDEMO-BEGIN/,/LLDEMO-END/p' | grep -v 'LLDEMO-'
 grep -q LLDEMO-END "$logf" || { tail -30 "$logf"; die "demo did not finish"; }

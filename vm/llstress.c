@@ -176,7 +176,8 @@ static const char *const op_names[] = { OPS(OP_NAME) };
 #define CHECKS(X)                                                           \
 	X(predicted) X(nnp_domain) X(nnp_model) X(memfd_noexec)             \
 	X(memfd_foreign) X(failed_exec_nnp) X(probe_universal)              \
-	X(probe_exact) X(observe_exact) X(suid_gain) X(staged_cleared)
+	X(probe_exact) X(observe_exact) X(failed_exec_state) X(suid_gain)   \
+	X(staged_cleared)
 #define CHK_ENUM(n) CHK_##n,
 #define CHK_NAME(n) #n,
 enum { CHECKS(CHK_ENUM) NCHECKS };
@@ -266,7 +267,7 @@ static struct {
 	char targets[NTARGETS][96];
 	uint32_t covers[NTARGETS]; /* objects covered by a rule on a target */
 	bool have_suid;
-	double end; /* monotonic time when the run ends */
+	double start, end; /* monotonic times when the run starts and ends */
 	char *image; /* this program, to copy into memfds */
 	size_t image_len;
 } cfg;
@@ -671,6 +672,21 @@ static struct {
 	int pipe_fd[2]; /* a pipe, as a wrong file descriptor */
 } P;
 
+/* Operations so far, all processes together. */
+static uint64_t ops_done(void)
+{
+	uint64_t n = 0;
+	int op, e;
+
+	for (op = 0; op < NOPS; op++)
+		if (op != OP_probe && op != OP_episode &&
+		    op != OP_memfd_foreign_mmap)
+			for (e = 0; e < NERR; e++)
+				n += __atomic_load_n(&sh->count[op][e],
+						     __ATOMIC_RELAXED);
+	return n;
+}
+
 static void violation(const struct thr *t, int op, const char *fmt, ...)
 {
 	char msg[700];
@@ -682,9 +698,10 @@ static void violation(const struct thr *t, int op, const char *fmt, ...)
 	__atomic_fetch_add(&sh->violations, 1, __ATOMIC_RELAXED);
 	if (__atomic_fetch_add(&sh->printed, 1, __ATOMIC_RELAXED) >= 200)
 		return;
-	say("LLSTRESS-VIOLATION seed=%llu worker=%d episode=%u proc=%d thread=%d seq=%u op=%s: %s",
+	say("LLSTRESS-VIOLATION seed=%llu worker=%d episode=%u proc=%d thread=%d seq=%u op=%s time=%.1f ops=%llu: %s",
 	    (unsigned long long)cfg.seed, P.worker, P.episode, P.pidx,
-	    t ? t->idx : -1, t ? t->seq : 0, op_names[op], msg);
+	    t ? t->idx : -1, t ? t->seq : 0, op_names[op], now() - cfg.start,
+	    (unsigned long long)ops_done(), msg);
 }
 
 static void check(int chk)
@@ -1647,6 +1664,8 @@ static int pick_mfd(struct thr *t, struct mfdent *out, bool no_huge)
 	return i;
 }
 
+static void op_observe(struct thr *t, int chk);
+
 /*
  * Executes one of the test programs; a successful execution runs the probe
  * (or, with @use_vfork, a vfork child does, and this thread goes on).
@@ -1787,6 +1806,8 @@ static void op_exec(struct thr *t, int op, int kind, bool use_vfork)
 	if (use_vfork) {
 		pid = vfork();
 		if (pid == 0) {
+			/* A hung execution dies, and the root sees it. */
+			alarm(CHILD_ALARM);
 			if (kind == EX_MEMFD)
 				syscall(SYS_execveat, mf.fd, "", argv, envp,
 					AT_EMPTY_PATH);
@@ -1828,11 +1849,14 @@ static void op_exec(struct thr *t, int op, int kind, bool use_vfork)
 				  "failed execution (%s) changed no_new_privs: %d -> %d",
 				  errname(err), m.nnp, nnp_after);
 	}
+	/* Sometimes, right away: domain and staged restriction unchanged. */
+	if ((m.staged || m.n) && chance(&t->rng, 30))
+		op_observe(t, CHK_failed_exec_state);
 }
 
 /* --- Observation: the state of a thread, from a forked child ---------------- */
 
-static void op_observe(struct thr *t)
+static void op_observe(struct thr *t, int chk)
 {
 	struct tmodel m;
 	struct snap s0;
@@ -1886,11 +1910,14 @@ static void op_observe(struct thr *t)
 	}
 	if (!stable || !m.exact || !m.exact_nnp)
 		return;
-	check(CHK_observe_exact);
+	check(chk);
 	if (layers != m.n || staged != m.staged || v[0] != m.nnp)
 		violation(t, OP_observe,
-			  "layers %d staged %d nnp %d, expected %d %d %d",
-			  layers, staged, v[0], m.n, m.staged, m.nnp);
+			  "layers %d staged %d nnp %d, expected %d %d %d%s",
+			  layers, staged, v[0], m.n, m.staged, m.nnp,
+			  chk == CHK_failed_exec_state ?
+				  " (after a failed execution)" :
+				  "");
 }
 
 /* --- memfds ------------------------------------------------------------------ */
@@ -2418,7 +2445,7 @@ static void do_op(struct thr *t, int op)
 		op_clone_process(t);
 		break;
 	case OP_observe:
-		op_observe(t);
+		op_observe(t, CHK_observe_exact);
 		break;
 	case OP_vfork_exec_probe: {
 		static const int kinds[] = { EX_PROBE, EX_SUID, EX_SCRIPT,
@@ -2726,6 +2753,69 @@ static void root_status(pid_t pid, int st, pid_t ep_pid, bool killed)
 	}
 }
 
+/*
+ * Says what the processes of a hung episode (process group @pgid) and their
+ * threads are doing: state, wait channel, system call.
+ */
+static void root_dump(pid_t pgid)
+{
+	struct dirent *d, *td;
+	DIR *proc = opendir("/proc");
+
+	if (!proc)
+		return;
+	while ((d = readdir(proc))) {
+		char path[300], buf[128], *p;
+		pid_t pid = atoi(d->d_name);
+		DIR *tasks;
+		FILE *f;
+
+		if (pid <= 0 || getpgid(pid) != pgid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task", pid);
+		tasks = opendir(path);
+		while (tasks && (td = readdir(tasks))) {
+			char state[64] = "?", wchan[64] = "?", sc[64] = "?";
+			int tid = atoi(td->d_name);
+
+			if (tid <= 0)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/status",
+				 pid, tid);
+			f = fopen(path, "re");
+			while (f && fgets(buf, sizeof(buf), f))
+				if (!strncmp(buf, "State:", 6))
+					snprintf(state, sizeof(state), "%.60s",
+						 buf + 7);
+			if (f)
+				fclose(f);
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan",
+				 pid, tid);
+			f = fopen(path, "re");
+			if (f && fgets(wchan, sizeof(wchan), f))
+				wchan[strcspn(wchan, "\n")] = '\0';
+			if (f)
+				fclose(f);
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall",
+				 pid, tid);
+			f = fopen(path, "re");
+			if (f && fgets(sc, sizeof(sc), f)) {
+				p = strchr(sc, ' ');
+				if (p)
+					*p = '\0';
+			}
+			if (f)
+				fclose(f);
+			state[strcspn(state, "\n")] = '\0';
+			say("LLSTRESS-HANG worker=%d episode=%u pid=%d tid=%d state=%s wchan=%s syscall=%s",
+			    P.worker, P.episode, pid, tid, state, wchan, sc);
+		}
+		if (tasks)
+			closedir(tasks);
+	}
+	closedir(proc);
+}
+
 /* Removes the sockets that the episodes of this worker left. */
 static void root_clean(int worker)
 {
@@ -2794,6 +2884,7 @@ static void worker_main(int worker)
 				violation(&root_ctx, OP_episode,
 					  "episode still running %d s after its deadline: killed (hang?)",
 					  HANG_GRACE);
+				root_dump(pid);
 				kill(-pid, SIGKILL);
 				killed = true;
 				killed_at = now();
@@ -3204,6 +3295,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	start = now();
+	cfg.start = start;
 	cfg.end = start + cfg.seconds;
 	server = fork();
 	if (server == 0)
