@@ -12,8 +12,9 @@
  * directory (a copy of itself, a set-user-ID root copy, garbage executables)
  * and drops to UID (default 1000, no capabilities), then runs PROCS worker
  * processes for SECONDS.  The second form only runs COMMAND as UID (e.g. a
- * fuzzer that refuses to run as root), sends it SIGINT after SECONDS, then
- * kills every process of UID that is left and reaps them.
+ * fuzzer that refuses to run as root), sends it SIGINT after SECONDS (then
+ * SIGKILL 30 seconds later), kills what is left of its process group and,
+ * when started as root, every process of UID, and reaps them all.
  *
  * Processes:
  *
@@ -53,7 +54,9 @@
  * - every system call returns 0 or an errno documented for it (allowlist);
  * - when the model is certain, every result is the predicted one;
  * - nnp: a task in a domain has no_new_privs (the stress is unprivileged):
- *   the probe after a committed ON_EXEC, forked observers, every thread;
+ *   the probe after a committed ON_EXEC, forked observers, every thread
+ *   (read with PR_GET_NO_NEW_PRIVS, which a domain cannot deny, unlike
+ *   /proc/self/status);
  * - memfd: a memfd created under LANDLOCK_DENY_EXECUTE_MEMFD is never
  *   executable (execveat(2) AT_EMPTY_PATH, /proc/self/fd/N) nor mappable or
  *   mprotect(2)-able with PROT_EXEC, by any thread, any process, including
@@ -68,8 +71,11 @@
  * Output (one line each, stable and parseable):
  *
  *   LLSTRESS-BEGIN seed=<n> procs=<n> threads=<n> seconds=<n> uid=<n> abi=<n>
+ *                  suid=<0|1>
+ *   LLSTRESS-REPLAY llstress --seed <n> --procs <n> --threads <n> ...
  *   LLSTRESS-VIOLATION seed=<n> worker=<n> episode=<n> proc=<n> thread=<n>
- *                      seq=<n> op=<name>: <what>
+ *                      seq=<n> op=<name> time=<s> ops=<n>: <what>
+ *   LLSTRESS-HANG ... (what a hung episode's threads were doing)
  *   LLSTRESS op=<name> ok=<n> <ERRNO>=<n>...
  *   LLSTRESS check=<name> n=<n>
  *   LLSTRESS-RESULT violations=<n> ops=<n> seconds=<n> seed=<n>
@@ -1266,6 +1272,11 @@ static void do_restrict(struct thr *t, int op, int fdkind, uint32_t flags)
 
 	if (fdkind == FD_GOOD) {
 		ri = pick_rs(t);
+		if (ri < 0) {
+			/* Nothing to enforce yet: make a ruleset first. */
+			op_create_ruleset(t);
+			ri = pick_rs(t);
+		}
 		if (ri < 0)
 			fdkind = FD_MINUS1;
 	}
