@@ -3,7 +3,8 @@
 # check.sh [STAGE...]: every check of the series, stage by stage, on a fresh
 # tree made from patches/ (never the developer's work tree), with a timing
 # table at the end.  Stages: checkpatch bisect config-audit clang stack uapi
-# doc-format kunit vm-tests debug-tests bench-smoke.  Default: all.
+# doc-format kunit vm-tests debug-tests fuzz bpf-tests bench-smoke.  Default:
+# all.
 . "$(dirname "$0")/lib.sh"
 
 # The check uses its own tree and build directories, laid out like the work
@@ -15,7 +16,7 @@ RES=$TOP/out/check/results
 mkdir -p "$RES"
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(checkpatch bisect config-audit clang stack uapi doc-format
-	kunit vm-tests debug-tests bench-smoke)
+	kunit vm-tests debug-tests fuzz bpf-tests bench-smoke)
 
 declare -a table
 failed=0
@@ -94,6 +95,22 @@ stage_bisect() {
 			rc=1
 		else
 			echo "ok - build, W=1 and sparse clean at patch $i"
+		fi
+		# The BPF bridge's code only builds in the bpf flavour: compile it
+		# (Landlock W=1, and the verifier; objects only, the tip is linked
+		# by the bpf-tests stage) from the patch that adds it on.
+		if [ -f "$CT/security/landlock/bpf.c" ]; then
+			if "$TOP/scripts/build-kernel.sh" bpf "$CT" -- W=1 security/landlock/ \
+				>"$RES/bpf-$i.log" 2>&1 &&
+				LL_KEEP_CONFIG=1 "$TOP/scripts/build-kernel.sh" bpf "$CT" -- \
+				kernel/bpf/verifier.o >>"$RES/bpf-$i.log" 2>&1 &&
+				! grep -E 'warning|error' "$RES/bpf-$i.log" >/dev/null; then
+				echo "ok - bpf flavour: security/landlock/ and the verifier W=1 clean at patch $i"
+			else
+				echo "not ok - bpf flavour build at patch $i"
+				sed 's/^/    /' "$RES/bpf-$i.log" | tail -30
+				rc=1
+			fi
 		fi
 		i=$((i + 1))
 	done
@@ -299,6 +316,18 @@ stage_debug_tests() {
 	[ -f "$OUT/initramfs.cpio.gz" ] || "$TOP/scripts/initramfs.sh" "$CT" >/dev/null
 	VM_MEM=2G VM_APPEND="panic_on_warn=1 kmemleak=on" VM_TIMEOUT=2700 \
 		"$TOP/scripts/vm.sh" test "$k" debug-tests "${LLTESTS:-}"
+}
+
+# A short run of make fuzz (llstress and trinity on the debug kernel, which
+# the debug-tests stage built): FUZZ_DURATION seconds.
+stage_fuzz() {
+	TREE=$CT DURATION=${FUZZ_DURATION:-120} "$TOP/scripts/fuzz.sh"
+}
+
+# The BPF exec-time bridge's tests on the bpf kernel flavour, booted once per
+# lsm= order (see scripts/bpf-tools.sh).
+stage_bpf_tests() {
+	TREE=$CT "$TOP/scripts/bpf-tools.sh" test "$CT"
 }
 
 stage_bench_smoke() {
