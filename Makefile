@@ -8,7 +8,7 @@ OUT ?= $(CURDIR)/out
 export OUT
 BZIMAGE = $(OUT)/build-vm/arch/x86/boot/bzImage
 
-.PHONY: help deps base tree export status kernel initramfs run shell test check bench fuzz coverage clean
+.PHONY: help deps base tree export status kernel initramfs run shell test check bench fuzz coverage bpf-test clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -57,6 +57,9 @@ fuzz: deps linux/.git ## llstress + trinity on the debug kernel: DURATION=600 SE
 
 coverage: deps linux/.git ## gcov line coverage of security/landlock/ by all tests
 	@$(S)/coverage.sh
+
+bpf-test: deps linux/.git ## BPF bridge tests and sample on the bpf kernel flavour
+	@$(S)/bpf-tools.sh test
 
 clean: ## remove build output (keeps linux/ and the download cache)
 	rm -rf $(OUT)
