@@ -43,6 +43,20 @@ build_tools() {
 	}
 }
 
+# build_bpf_dir DIR OUTPUT NAME: builds the BPF programs of SRC/DIR (its own
+# Makefile) against the tree's libbpf, bpftool and the kernel's vmlinux.h.
+build_bpf_dir() {
+	mkdir -p "$2"
+	make -s -C "$src/$1" OUTPUT="$2" CLANG="$clang" CC="${CC:-gcc}" \
+		LIBBPF_A="$b/libbpf/libbpf.a" LIBBPF_INCLUDE="$b/root/usr/include" \
+		BPFTOOL="$b/bpftool/bpftool" VMLINUX_H="$b/vmlinux.h" \
+		KHDR_INCLUDES="-isystem $OUT/headers/include" \
+		>"$b/$3.log" 2>&1 || {
+		tail -30 "$b/$3.log" >&2
+		die "$1 build failed (full log: $b/$3.log)"
+	}
+}
+
 build_tests() {
 	local k vmlinux
 	build_tools
@@ -59,26 +73,8 @@ build_tests() {
 	make -s -C "$src" O="$OUT/build-hdr" ARCH=x86_64 \
 		INSTALL_HDR_PATH="$OUT/headers" headers_install
 	log "building the BPF objects, skeletons and tests (static)"
-	mkdir -p "$b/tests"
-	make -s -C "$src/tools/testing/selftests/landlock/bpf" \
-		OUTPUT="$b/tests" CLANG="$clang" CC="${CC:-gcc}" \
-		LIBBPF_A="$b/libbpf/libbpf.a" LIBBPF_INCLUDE="$b/root/usr/include" \
-		BPFTOOL="$b/bpftool/bpftool" VMLINUX_H="$b/vmlinux.h" \
-		KHDR_INCLUDES="-isystem $OUT/headers/include" \
-		>"$b/tests.log" 2>&1 || {
-		tail -30 "$b/tests.log" >&2
-		die "BPF test build failed (full log: $b/tests.log)"
-	}
-	mkdir -p "$b/bin"
-	make -s -C "$src/samples/landlock/bpf" \
-		OUTPUT="$b/bin" CLANG="$clang" CC="${CC:-gcc}" \
-		LIBBPF_A="$b/libbpf/libbpf.a" LIBBPF_INCLUDE="$b/root/usr/include" \
-		BPFTOOL="$b/bpftool/bpftool" VMLINUX_H="$b/vmlinux.h" \
-		KHDR_INCLUDES="-isystem $OUT/headers/include" \
-		>"$b/sample.log" 2>&1 || {
-		tail -30 "$b/sample.log" >&2
-		die "exec-sandbox sample build failed (full log: $b/sample.log)"
-	}
+	build_bpf_dir tools/testing/selftests/landlock/bpf "$b/tests" tests
+	build_bpf_dir samples/landlock/bpf "$b/bin" sample
 	# initramfs.sh installs $OUT/bin/* in the VM's /bin.
 	mkdir -p "$OUT/bin"
 	cp "$b/bin/exec-sandbox" "$OUT/bin/"
