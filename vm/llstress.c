@@ -5,7 +5,7 @@
  * LANDLOCK_RESTRICT_SELF_ON_EXEC), checking invariants as it goes.
  *
  *   llstress [-p PROCS] [-t THREADS] [-s SECONDS] [-S SEED] [-u UID] [-d DIR]
- *            [-v]
+ *            [-v] [--focus none|on_exec|memfd|unix|rules]
  *   llstress --as-user UID [--timeout SECONDS] -- COMMAND [ARG...]
  *
  * The first form runs the stress: started as root, it prepares its work
@@ -273,6 +273,8 @@ static struct {
 	char targets[NTARGETS][96];
 	uint32_t covers[NTARGETS]; /* objects covered by a rule on a target */
 	bool have_suid;
+	int focus; /* focus group of every episode, or -1: random */
+	int dump_fd; /* requests to the dumper, or -1 */
 	double start, end; /* monotonic times when the run starts and ends */
 	char *image; /* this program, to copy into memfds */
 	size_t image_len;
@@ -658,6 +660,7 @@ static struct {
 	struct worker_area *wa;
 	struct pstate *ps;
 	bool solo;
+	int focus;
 	int nthr, max_threads;
 	struct thr thr[MAX_THREADS];
 	struct rsent rs[MAX_RS];
@@ -1170,6 +1173,10 @@ static bool any_thread_full(bool *certain)
 
 	*certain = true;
 	for (i = 0; i < MAX_THREADS; i++) {
+		/* A thread that is exiting may still count. */
+		if (!P.thr[i].alive && P.thr[i].started && !P.thr[i].joined &&
+		    P.thr[i].m.n >= MAX_LAYERS)
+			*certain = false;
 		if (!P.thr[i].alive)
 			continue;
 		if (!P.thr[i].m.exact)
@@ -2086,7 +2093,7 @@ static void op_unix_bind(struct thr *t)
 	struct tmodel m;
 	struct snap s0;
 	struct eset pred;
-	int type = sock_types[below(r, 3)], fd, ret;
+	int type = sock_types[below(r, 3)], fd, ret, i;
 	bool existing = chance(r, 8);
 
 	pthread_mutex_lock(&P.lock);
@@ -2094,7 +2101,7 @@ static void op_unix_bind(struct thr *t)
 	m = t->m;
 	e.exact = m.exact && !s0.inflight;
 	e.chain.n = m.n;
-	for (int i = 0; i < m.n; i++)
+	for (i = 0; i < m.n; i++)
 		e.chain.ids[i] = m.l[i].id;
 	snprintf(e.path, sizeof(e.path), "%s/w%d-p%d-%u", cfg.sockdir, P.worker,
 		 P.pidx, P.sk_serial++);
@@ -2118,7 +2125,8 @@ static void op_unix_bind(struct thr *t)
 				       EACCES);
 	ret = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
 	account(t, OP_unix_bind, result(ret),
-		e.exact && model_rules_exact(&m, false) && stable_now(&s0) ?
+		existing || (e.exact && model_rules_exact(&m, false) &&
+			     stable_now(&s0)) ?
 			&pred :
 			NULL,
 		addr.sun_path);
@@ -2350,48 +2358,64 @@ static void op_clone_process(struct thr *t)
 
 /* --- The operation loop --------------------------------------------------------- */
 
+/*
+ * Focus groups: an episode may weigh one group five times more, for denser
+ * interleavings of its operations.
+ */
+enum { F_NONE, F_ON_EXEC, F_MEMFD, F_UNIX, F_RULES, NFOCUS };
+static const char *const focus_names[] = { "none", "on_exec", "memfd", "unix",
+					    "rules" };
+
 struct weight {
 	int op, w;
 	bool racy_only;
+	int focus;
 };
 
 static const struct weight weights[] = {
-	{ OP_create_ruleset, 10 },
-	{ OP_add_rule_path, 10 },
-	{ OP_add_rule_net, 4 },
-	{ OP_add_rule_bad, 3 },
-	{ OP_restrict, 5 },
-	{ OP_restrict_tsync, 3 },
-	{ OP_stage_on_exec, 7 },
-	{ OP_cancel_on_exec, 3 },
+	{ OP_create_ruleset, 10, false, F_RULES },
+	{ OP_add_rule_path, 10, false, F_RULES },
+	{ OP_add_rule_net, 4, false, F_RULES },
+	{ OP_add_rule_bad, 3, false, F_RULES },
+	{ OP_restrict, 5, false, F_ON_EXEC },
+	{ OP_restrict_tsync, 3, false, F_ON_EXEC },
+	{ OP_stage_on_exec, 7, false, F_ON_EXEC },
+	{ OP_cancel_on_exec, 3, false, F_ON_EXEC },
 	{ OP_restrict_bad, 3 },
 	{ OP_set_nnp, 3 },
 	{ OP_check_nnp, 3 },
-	{ OP_clone_thread, 2, true },
+	{ OP_clone_thread, 2, true, F_ON_EXEC },
 	{ OP_thread_exit, 1, true },
 	{ OP_clone_process, 2 },
 	{ OP_observe, 4 },
-	{ OP_exec_probe, 2 },
-	{ OP_exec_suid, 2 },
+	{ OP_exec_probe, 2, false, F_ON_EXEC },
+	{ OP_exec_suid, 2, false, F_ON_EXEC },
 	{ OP_exec_script, 1 },
 	{ OP_exec_missing, 2 },
 	{ OP_exec_garbage, 2 },
 	{ OP_exec_badinterp, 1 },
 	{ OP_exec_noexec, 1 },
 	{ OP_exec_dir, 1 },
-	{ OP_exec_memfd, 2 },
-	{ OP_exec_memfd_proc, 1 },
-	{ OP_vfork_exec_probe, 4 },
-	{ OP_memfd_create, 6 },
-	{ OP_memfd_mmap_exec, 5 },
-	{ OP_memfd_mprotect_exec, 4 },
-	{ OP_memfd_pass, 2 },
-	{ OP_unix_bind, 4 },
-	{ OP_unix_connect, 6 },
-	{ OP_unix_sendto, 4 },
+	{ OP_exec_memfd, 2, false, F_MEMFD },
+	{ OP_exec_memfd_proc, 1, false, F_MEMFD },
+	{ OP_vfork_exec_probe, 4, false, F_ON_EXEC },
+	{ OP_memfd_create, 6, false, F_MEMFD },
+	{ OP_memfd_mmap_exec, 5, false, F_MEMFD },
+	{ OP_memfd_mprotect_exec, 4, false, F_MEMFD },
+	{ OP_memfd_pass, 2, false, F_MEMFD },
+	{ OP_unix_bind, 4, false, F_UNIX },
+	{ OP_unix_connect, 6, false, F_UNIX },
+	{ OP_unix_sendto, 4, false, F_UNIX },
 	{ OP_tcp_bind, 2 },
 };
 #define NWEIGHTS (sizeof(weights) / sizeof(weights[0]))
+
+static int weight(size_t i)
+{
+	if (weights[i].racy_only && P.solo)
+		return 0;
+	return weights[i].w * (P.focus && weights[i].focus == P.focus ? 5 : 1);
+}
 
 static int pick_op(struct thr *t)
 {
@@ -2399,13 +2423,10 @@ static int pick_op(struct thr *t)
 	size_t i;
 
 	for (i = 0; i < NWEIGHTS; i++)
-		if (!weights[i].racy_only || !P.solo)
-			total += weights[i].w;
+		total += weight(i);
 	k = below(&t->rng, total);
 	for (i = 0; i < NWEIGHTS; i++) {
-		if (weights[i].racy_only && P.solo)
-			continue;
-		k -= weights[i].w;
+		k -= weight(i);
 		if (k < 0)
 			return weights[i].op;
 	}
@@ -2584,6 +2605,9 @@ static void episode_main(int worker, uint32_t ep, int report_fd, int msock)
 	t = &P.thr[0];
 	t->rng.s = mix(mix(cfg.seed, worker), ep);
 	P.solo = chance(&t->rng, 40) || cfg.threads <= 1;
+	P.focus = cfg.focus >= 0 ? cfg.focus :
+		  chance(&t->rng, 30) ? 1 + (int)below(&t->rng, NFOCUS - 1) :
+					F_NONE;
 	P.max_threads = P.solo ? 1 : cfg.threads;
 	if (P.max_threads > MAX_THREADS)
 		P.max_threads = MAX_THREADS;
@@ -2764,67 +2788,149 @@ static void root_status(pid_t pid, int st, pid_t ep_pid, bool killed)
 	}
 }
 
-/*
- * Says what the processes of a hung episode (process group @pgid) and their
- * threads are doing: state, wait channel, system call.
- */
-static void root_dump(pid_t pgid)
+/* Reads the first line of a /proc file, without its newline. */
+static void proc_line(const char *path, const char *key, char *buf, size_t len)
 {
-	struct dirent *d, *td;
+	char line[256];
+	FILE *f = fopen(path, "re");
+
+	snprintf(buf, len, "?");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (key && strncmp(line, key, strlen(key)))
+			continue;
+		const char *src = key ? line + strlen(key) : line;
+		size_t n = strcspn(src, "\n");
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, src, n);
+		buf[n] = '\0';
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/*
+ * Prints what the tasks of process group @pgid (or, if none, of user @uid)
+ * are doing: state, wait channel, CPU time; then their kernel stacks when the
+ * caller may read them (the dumper below is root).  Reading a stack waits
+ * for the process's exec_update_lock: the stacks come last.
+ */
+static int dump_tasks(pid_t pgid, uid_t uid)
+{
+	struct dirent *d;
 	DIR *proc = opendir("/proc");
+	pid_t tasks[64][2];
+	int found = 0, i;
 
-	if (!proc)
-		return;
-	while ((d = readdir(proc))) {
-		char path[300], buf[128], *p;
+	while (proc && (d = readdir(proc))) {
+		char path[300], comm[32], state[48], wchan[64], line[512];
 		pid_t pid = atoi(d->d_name);
-		DIR *tasks;
-		FILE *f;
+		unsigned long utime = 0, stime = 0;
+		struct dirent *td;
+		struct stat sb;
+		DIR *dir;
 
-		if (pid <= 0 || getpgid(pid) != pgid)
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d", pid);
+		if (pgid > 0 ? getpgid(pid) != pgid :
+			       stat(path, &sb) || sb.st_uid != uid)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task", pid);
-		tasks = opendir(path);
-		while (tasks && (td = readdir(tasks))) {
-			char state[64] = "?", wchan[64] = "?", sc[64] = "?";
+		dir = opendir(path);
+		while (dir && (td = readdir(dir))) {
 			int tid = atoi(td->d_name);
+			char *p;
 
 			if (tid <= 0)
 				continue;
-			snprintf(path, sizeof(path), "/proc/%d/task/%d/status",
-				 pid, tid);
-			f = fopen(path, "re");
-			while (f && fgets(buf, sizeof(buf), f))
-				if (!strncmp(buf, "State:", 6))
-					snprintf(state, sizeof(state), "%.60s",
-						 buf + 7);
-			if (f)
-				fclose(f);
-			snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan",
-				 pid, tid);
-			f = fopen(path, "re");
-			if (f && fgets(wchan, sizeof(wchan), f))
-				wchan[strcspn(wchan, "\n")] = '\0';
-			if (f)
-				fclose(f);
-			snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall",
-				 pid, tid);
-			f = fopen(path, "re");
-			if (f && fgets(sc, sizeof(sc), f)) {
-				p = strchr(sc, ' ');
-				if (p)
-					*p = '\0';
+#define TASK_FILE(name)                                                        \
+	(snprintf(path, sizeof(path), "/proc/%d/task/%d/" name, pid, tid), path)
+			proc_line(TASK_FILE("comm"), NULL, comm, sizeof(comm));
+			proc_line(TASK_FILE("status"), "State:\t", state,
+				  sizeof(state));
+			proc_line(TASK_FILE("wchan"), NULL, wchan, sizeof(wchan));
+			proc_line(TASK_FILE("stat"), NULL, line, sizeof(line));
+#undef TASK_FILE
+			/* utime and stime: fields 14 and 15, after "(comm)". */
+			p = strrchr(line, ')');
+			if (p)
+				sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+				       &utime, &stime);
+			say("LLSTRESS-HANG pid=%d tid=%d pgid=%d comm=%s state=%s wchan=%s utime=%lu stime=%lu",
+			    pid, tid, getpgid(pid), comm, state, wchan, utime,
+			    stime);
+			if (found < 64) {
+				tasks[found][0] = pid;
+				tasks[found][1] = tid;
 			}
-			if (f)
-				fclose(f);
-			state[strcspn(state, "\n")] = '\0';
-			say("LLSTRESS-HANG worker=%d episode=%u pid=%d tid=%d state=%s wchan=%s syscall=%s",
-			    P.worker, P.episode, pid, tid, state, wchan, sc);
+			found++;
 		}
-		if (tasks)
-			closedir(tasks);
+		if (dir)
+			closedir(dir);
 	}
-	closedir(proc);
+	if (proc)
+		closedir(proc);
+	for (i = 0; i < found && i < 64; i++) {
+		char path[64], st[128];
+		FILE *f;
+		int n = 0;
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stack",
+			 tasks[i][0], tasks[i][1]);
+		f = fopen(path, "re");
+		while (f && n++ < 24 && fgets(st, sizeof(st), f)) {
+			st[strcspn(st, "\n")] = '\0';
+			say("LLSTRESS-HANG tid=%d %s", tasks[i][1], st);
+		}
+		if (f)
+			fclose(f);
+	}
+	return found;
+}
+
+/*
+ * The dumper keeps the privileges the stress starts with, to read the
+ * kernel stacks of hung tasks (/proc/PID/stack needs CAP_SYS_ADMIN), and
+ * does nothing else: it reads process groups to dump from @fd.
+ */
+static void dumper_main(int fd)
+{
+	pid_t pgid;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	while (read(fd, &pgid, sizeof(pgid)) == sizeof(pgid)) {
+		/*
+		 * With CONFIG_MAGIC_SYSRQ, the kernel says first which tasks
+		 * are blocked and which locks are held (lockdep), at the
+		 * console's full log level.
+		 */
+		int sysrq = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+
+		if (sysrq >= 0) {
+			if (write(sysrq, "8", 1) < 0 || write(sysrq, "w", 1) < 0 ||
+			    write(sysrq, "d", 1) < 0 || write(sysrq, "5", 1) < 0)
+				perror("llstress: sysrq");
+			close(sysrq);
+		}
+		if (!dump_tasks(pgid, 0))
+			dump_tasks(0, cfg.uid);
+	}
+	_exit(0);
+}
+
+/* Asks for the state of a hung episode's tasks, and gives it time. */
+static void root_dump(pid_t pgid)
+{
+	if (cfg.dump_fd < 0 ||
+	    write(cfg.dump_fd, &pgid, sizeof(pgid)) != sizeof(pgid)) {
+		if (!dump_tasks(pgid, 0))
+			dump_tasks(0, cfg.uid);
+		return;
+	}
+	sleep(5);
 }
 
 /* Removes the sockets that the episodes of this worker left. */
@@ -2862,7 +2968,7 @@ static void worker_main(int worker)
 	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
 	for (ep = 0; now() < cfg.end; ep++) {
 		double kill_at, killed_at = 0;
-		bool killed = false;
+		bool killed = false, slow = false;
 		pid_t pid = fork();
 
 		if (pid < 0) {
@@ -2890,6 +2996,13 @@ static void worker_main(int worker)
 				root_status(p, st, pid, killed);
 			if (p < 0 && errno == ECHILD)
 				break;
+			if (!slow && now() > kill_at - HANG_GRACE + 10) {
+				/* Late: what is it waiting for? */
+				say("LLSTRESS-SLOW worker=%d episode=%u time=%.1f: 10 s after its deadline",
+				    worker, ep, now() - cfg.start);
+				root_dump(pid);
+				slow = true;
+			}
 			if (!killed && now() > kill_at) {
 				P.episode = ep;
 				violation(&root_ctx, OP_episode,
@@ -3065,6 +3178,27 @@ static int drop_privileges(uid_t uid)
 	return 0;
 }
 
+static void start_dumper(void)
+{
+	int pfd[2];
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return;
+	switch (fork()) {
+	case 0:
+		close(pfd[1]);
+		dumper_main(pfd[0]);
+		break;
+	case -1:
+		close(pfd[1]);
+		break;
+	default:
+		cfg.dump_fd = pfd[1];
+		break;
+	}
+	close(pfd[0]);
+}
+
 static void setup(void)
 {
 	static const char garbage[] = "GARBAGE\x01\x02\x03 not a program\n";
@@ -3093,6 +3227,7 @@ static void setup(void)
 			perror("llstress: chown");
 			exit(1);
 		}
+		start_dumper();
 		if (drop_privileges(cfg.uid)) {
 			perror("llstress: dropping privileges");
 			exit(1);
@@ -3205,6 +3340,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: llstress [-p PROCS] [-t THREADS] [-s SECONDS] [-S SEED] [-u UID] [-d DIR] [-v]\n"
+		"                [--focus none|on_exec|memfd|unix|rules]\n"
 		"       llstress --as-user UID [--timeout SECONDS] -- COMMAND [ARG...]\n");
 	exit(2);
 }
@@ -3221,6 +3357,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "as-user", required_argument, NULL, 'A' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "focus", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, abi, as_uid = -1, timeout = 0, i, st;
@@ -3236,6 +3373,8 @@ int main(int argc, char **argv)
 
 	cfg.procs = 2;
 	cfg.threads = 4;
+	cfg.dump_fd = -1;
+	cfg.focus = -1;
 	cfg.seconds = 60;
 	cfg.uid = 1000;
 	cfg.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -3270,6 +3409,13 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			timeout = atoi(optarg);
+			break;
+		case 'F':
+			for (cfg.focus = 0; cfg.focus < NFOCUS; cfg.focus++)
+				if (!strcmp(optarg, focus_names[cfg.focus]))
+					break;
+			if (cfg.focus == NFOCUS)
+				usage();
 			break;
 		default:
 			usage();
