@@ -14,6 +14,8 @@
 #
 # DURATION= seconds in the VM (default 600): two thirds for llstress, one
 # third for trinity.  SEED= replays a run (default: the time, printed).
+# LLSTRESS_ARGS= adds llstress options (e.g. "--focus on_exec", or
+# "--proc-race" to reproduce the thread-sync deadlock of Linux 7.3).
 # Fails on any invariant violation, kernel WARN/BUG/KASAN/lockdep/kmemleak
 # report, or hang (the VM timeout is derived from DURATION).
 . "$(dirname "$0")/lib.sh"
@@ -41,8 +43,9 @@ timeout=$((dur + dur / 4 + 600))
 log "fuzzing for ${dur}s (llstress ${stress}s, trinity ${trin}s), seed $seed, VM timeout ${timeout}s"
 start=$(date +%s)
 rc=0
-VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=$timeout \
-	VM_APPEND="panic_on_warn=1 kmemleak=on llfuzz_secs=$stress llfuzz_trinity_secs=$trin llfuzz_seed=$seed ${VM_APPEND:-}" \
+append="panic_on_warn=1 kmemleak=on llfuzz_secs=$stress llfuzz_trinity_secs=$trin llfuzz_seed=$seed"
+[ -n "${LLSTRESS_ARGS:-}" ] && append+=" llfuzz_stress_args=\"$LLSTRESS_ARGS\""
+VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=$timeout VM_APPEND="$append ${VM_APPEND:-}" \
 	"$TOP/scripts/vm.sh" fuzz "$k" fuzz >"$OUT/fuzz-verdict.txt" 2>&1 || rc=$?
 elapsed=$(($(date +%s) - start))
 
