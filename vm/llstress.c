@@ -542,6 +542,15 @@ static bool fs_allowed(const struct tmodel *m, int obj, uint64_t need)
 	return true;
 }
 
+/*
+ * The result of executing a file of the exec directory that the kernel
+ * refuses with @err once Landlock allows the execution.
+ */
+static struct eset binfile_exec_result(const struct tmodel *m, int err)
+{
+	return eset_of(fs_allowed(m, O_BINFILE, EXEC_ACCESS) ? err : EACCES);
+}
+
 static bool net_bind_allowed(const struct tmodel *m, int port_idx)
 {
 	int i;
@@ -754,6 +763,26 @@ struct snap {
 	uint64_t gen;
 	int inflight;
 };
+
+/*
+ * Appends the @size bytes at @entry to the process's pool @array of @max
+ * entries, counted by @count.  Returns false if the pool is full: the caller
+ * then keeps (and releases) what the entry refers to.
+ */
+static bool pool_add(void *array, int *count, int max, const void *entry,
+		     size_t size)
+{
+	bool added = false;
+
+	pthread_mutex_lock(&P.lock);
+	if (*count < max) {
+		memcpy((char *)array + (size_t)*count * size, entry, size);
+		(*count)++;
+		added = true;
+	}
+	pthread_mutex_unlock(&P.lock);
+	return added;
+}
 
 /* Called with P.lock held. */
 static struct snap snap_take(void)
@@ -1752,22 +1781,15 @@ static void op_exec(struct thr *t, int op, int kind, bool use_vfork)
 		break;
 	case EX_GARBAGE:
 		path = cfg.garbage;
-		pred = eset_of(fs_allowed(&m, O_BINFILE, EXEC_ACCESS) ?
-				       ENOEXEC :
-				       EACCES);
+		pred = binfile_exec_result(&m, ENOEXEC);
 		break;
 	case EX_BADINTERP:
 		path = cfg.badinterp;
-		pred = eset_of(fs_allowed(&m, O_BINFILE, EXEC_ACCESS) ?
-				       ENOENT :
-				       EACCES);
+		pred = binfile_exec_result(&m, ENOENT);
 		break;
 	case EX_NOEXEC:
-		path = cfg.noexec;
-		pred = eset_of(EACCES);
-		break;
 	case EX_DIR:
-		path = cfg.execdir;
+		path = kind == EX_NOEXEC ? cfg.noexec : cfg.execdir;
 		pred = eset_of(EACCES);
 		break;
 	case EX_MEMFD:
@@ -1997,13 +2019,7 @@ static void op_memfd_create(struct thr *t)
 		if (!ftruncate(fd, PAGE))
 			e.size = PAGE;
 	}
-	pthread_mutex_lock(&P.lock);
-	if (P.nmfd < MAX_MFD) {
-		P.mfd[P.nmfd++] = e;
-		fd = -1;
-	}
-	pthread_mutex_unlock(&P.lock);
-	if (fd >= 0)
+	if (!pool_add(P.mfd, &P.nmfd, MAX_MFD, &e, sizeof(e)))
 		close(fd);
 }
 
@@ -2144,13 +2160,7 @@ static void op_unix_bind(struct thr *t)
 		listen(fd, 2);
 	e.fd = fd;
 	e.type = type;
-	pthread_mutex_lock(&P.lock);
-	if (P.nsk < MAX_SK) {
-		P.sk[P.nsk++] = e;
-		fd = -1;
-	}
-	pthread_mutex_unlock(&P.lock);
-	if (fd >= 0) {
+	if (!pool_add(P.sk, &P.nsk, MAX_SK, &e, sizeof(e))) {
 		close(fd);
 		unlink(e.path);
 	}
