@@ -8,6 +8,15 @@
 #                       counting, and writes out/bench/{results.csv,table.txt,
 #                       bench.png}.
 #   bench.sh --report   redoes the table, CSV and chart from the last runs.
+#   BPF=1 bench.sh [--report]
+#                       the same with both kernels in the bpf flavour
+#                       (config/bpf.config), for the "none" and "bpf"
+#                       situations only: "bpf" is "none" with a sleepable BPF
+#                       LSM program on bprm_creds_for_exec attached that
+#                       matches no execution (vm/bpf/, loaded by llbench-bpf,
+#                       one CO-RE object for both kernels).  ITERS defaults
+#                       to 20000 (400 executions per run); results in
+#                       out/bench/bpf/.
 #   bench.sh --smoke [SRC]
 #                       one short iteration per case on the already built VM
 #                       kernel (make check's bench-smoke stage): checks that
@@ -15,9 +24,17 @@
 . "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-2}
-ITERS=${ITERS:-2000}
 dir=$OUT/bench
-mkdir -p "$dir"
+# res: results; variant, base_variant: build-kernel.sh flavours; tag: VM logs.
+res=$dir variant=vm base_variant=base tag=bench
+append="lsm.debug loglevel=7"
+if [ "${BPF:-}" = 1 ]; then
+	res=$dir/bpf variant=bpf base_variant=bpf tag=bench-bpf
+	ITERS=${ITERS:-20000}
+	append+=" llbench_situations=none,bpf"
+fi
+ITERS=${ITERS:-2000}
+mkdir -p "$res"
 
 # With -icount, guest time advances with executed instructions, not with the
 # host's (noisy) wall clock.
@@ -41,6 +58,24 @@ if [ "${1:-}" = --smoke ]; then
 	exit 0
 fi
 
+# build_bpf_bench: the "bpf" situation's BPF object (CO-RE, against the
+# patched kernel's vmlinux.h), its skeleton and its static loader, installed
+# as /bin/llbench-bpf in the VM, with libbpf and bpftool from bpf-tools.sh.
+build_bpf_bench() {
+	local b=$OUT/bpf o=$res/obj
+	mkdir -p "$o" "$OUT/bin"
+	log "building the bpf situation's program and loader (vm/bpf/)"
+	clang-19 -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+		-fms-extensions -Wno-microsoft-anon-tag -I"$b" \
+		-I"$b/root/usr/include" -c "$TOP/vm/bpf/llbench_bpf.bpf.c" \
+		-o "$o/llbench_bpf.bpf.o"
+	"$b/bpftool/bpftool" gen skeleton "$o/llbench_bpf.bpf.o" \
+		name llbench_bpf >"$o/llbench_bpf.skel.h"
+	gcc -O2 -Wall -Werror -static -I"$o" -I"$b/root/usr/include" \
+		-o "$OUT/bin/llbench-bpf" "$TOP/vm/bpf/llbench_bpf.c" \
+		"$b/libbpf/libbpf.a" -lelf -lz
+}
+
 if [ "${1:-}" != --report ]; then
 "$TOP/scripts/deps.sh"
 # The base: a work tree without the series, laid out like linux/ and out/
@@ -52,34 +87,52 @@ if [ ! -d "$base_tree/.git" ]; then
 fi
 [ -d "$TREE/.git" ] || "$TOP/scripts/tree.sh" init
 
-log "building the base and the patched kernel (same configuration)"
-kbase=$(OUT=$dir/out "$TOP/scripts/build-kernel.sh" base "$base_tree" | tail -1)
-kpatched=$("$TOP/scripts/build-kernel.sh" vm "$TREE" | tail -1)
+log "building the base and the patched kernel (same configuration: $variant)"
+kbase=$(OUT=$dir/out "$TOP/scripts/build-kernel.sh" "$base_variant" "$base_tree" | tail -1)
+if [ "$variant" = bpf ]; then
+	# The bpf kernel, its vmlinux.h, libbpf and bpftool.
+	kpatched=$("$TOP/scripts/bpf-tools.sh" tests "$TREE" | tail -1)
+	build_bpf_bench
+else
+	kpatched=$("$TOP/scripts/build-kernel.sh" vm "$TREE" | tail -1)
+fi
 "$TOP/scripts/initramfs.sh" "$TREE" >/dev/null
 
 for run in $(seq 1 "$RUNS"); do
 	for which in base patched; do
 		k=$kbase
 		[ $which = patched ] && k=$kpatched
-		VM_QEMU_ARGS="$icount" VM_APPEND="lsm.debug loglevel=7" \
-			"$TOP/scripts/vm.sh" bench "$k" "bench-$which-$run" "$ITERS"
-		tr -d '\r' <"$OUT/vm-bench-$which-$run.log" |
+		VM_QEMU_ARGS="$icount" VM_APPEND="$append" \
+			"$TOP/scripts/vm.sh" bench "$k" "$tag-$which-$run" "$ITERS"
+		vmlog=$OUT/vm-$tag-$which-$run.log
+		tr -d '\r' <"$vmlog" |
 			sed -n 's/^BENCH \([a-z_]*\) \([a-z_]*\) \([0-9]*\|n\/a\)$/'"$which $run"' \1 \2 \3/p'
-		tr -d '\r' <"$OUT/vm-bench-$which-$run.log" |
+		tr -d '\r' <"$vmlog" |
 			sed -n 's/.*blob(\(cred\|file\|inode\)) size \([0-9]*\).*/'"$which $run"' blob \1 \2/p'
+		[ "$variant" = bpf ] || continue
+		# The program was attached, saw the executions, matched none.
+		if ! tr -d '\r' <"$vmlog" | grep -q '^LLBENCH-BPF checked=[1-9][0-9]* matched=0$' ||
+			tr -d '\r' <"$vmlog" | grep -q '^BENCH bpf .* n/a$'; then
+			die "bpf situation: the program did not run as expected (${vmlog#"$TOP"/})"
+		fi
+		tr -d '\r' <"$vmlog" |
+			sed -n 's/^LLBENCH-BPF checked=\([0-9]*\) matched=\([0-9]*\)$/'"$which $run"' loader \1 \2/p'
 	done
-done >"$dir/raw.txt"
+done >"$res/raw.txt"
 fi
 
-python3 - "$dir" <<'EOF'
+python3 - "$res" <<'EOF'
 import collections, sys
 d = sys.argv[1]
 t = collections.defaultdict(list)
 blobs = {}
+checked = collections.defaultdict(list)
 for line in open(f"{d}/raw.txt"):
     which, run, a, b, v = line.split()
     if a == "blob":
         blobs[(which, b)] = v
+    elif a == "loader":
+        checked[which].append(b)
     elif v != "n/a":
         t[(a, b, which)].append(float(v))
 rows = []
@@ -107,6 +160,20 @@ for s, o in keys:
         ratio, bms = "n/a", "n/a"
     out.append(f"{o:<22} {s:<15} {bms:>10} {pm:>11.0f} {ratio:>6} {spread * 100:>6.2f}%")
     csv.append(f"{o},{s},{bms},{pm:.0f},{ratio},{spread:.4f}")
+mean = lambda k: sum(t[k]) / len(t[k]) if t.get(k) else None
+if any(s == "bpf" for s, _ in keys):
+    # The attached program's own cost on each kernel.
+    out.append("")
+    out.append("attached BPF program, not matching: 'bpf' minus 'none' per operation")
+    out.append(f"{'operation':<22} {'base ns':>10} {'base %':>7} {'patched ns':>11} {'patched %':>9}")
+    for o in sorted({o for s, o in keys if s == "bpf"}):
+        cols = []
+        for which in ("base", "patched"):
+            n, b = mean(("none", o, which)), mean(("bpf", o, which))
+            cols += [f"{b - n:+.0f}", f"{(b - n) / n * 100:+.2f}%"] if n and b else ["n/a", "n/a"]
+        out.append(f"{o:<22} {cols[0]:>10} {cols[1]:>7} {cols[2]:>11} {cols[3]:>9}")
+    out.append("executions seen by the program per run: " + ", ".join(
+        f"{w} {'/'.join(checked[w])}" for w in ("base", "patched")) + " (none matched)")
 out.append("")
 out.append("* the base has no such situation: compared with its 'none' figure")
 out.append("Landlock security blob sizes (bytes): " + ", ".join(
@@ -119,16 +186,16 @@ EOF
 
 # Chart: patched/base ratio per operation and situation.
 awk -F, 'NR > 1 && $5 != "n/a" { sub(/\*/, "", $5); printf "%s/%s %s\n", $1, $2, $5 }' \
-	"$dir/results.csv" >"$dir/ratio.dat"
+	"$res/results.csv" >"$res/ratio.dat"
 gnuplot <<EOF
 set terminal pngcairo size 1200,600 noenhanced
-set output "$dir/bench.png"
+set output "$res/bench.png"
 set title "Landlock series: patched / base time per operation (1.00 = no cost)"
 set style data histogram
 set style fill solid
 set yrange [0.9:1.1]
 set xtics rotate by -45
 set grid ytics
-plot "$dir/ratio.dat" using 2:xtic(1) title "ratio", 1 notitle lc rgb "black"
+plot "$res/ratio.dat" using 2:xtic(1) title "ratio", 1 notitle lc rgb "black"
 EOF
-echo "table: ${dir#$TOP/}/table.txt, CSV: ${dir#$TOP/}/results.csv, chart: ${dir#$TOP/}/bench.png"
+echo "table: ${res#"$TOP"/}/table.txt, CSV: ${res#"$TOP"/}/results.csv, chart: ${res#"$TOP"/}/bench.png"

@@ -5,10 +5,18 @@
  *
  *   llbench ITERATIONS
  *
+ * The situations are those of situations[] below, or the comma-separated
+ * list in the environment variable llbench_situations (from the kernel
+ * command line through the VM's init), which may also name "bpf": no domain,
+ * with the BPF LSM program of vm/bpf/llbench_bpf.bpf.c attached and matching
+ * no execution.  For it, llbench runs itself again under the program's loader,
+ * /bin/llbench-bpf (built by "BPF=1 scripts/bench.sh").
+ *
  * Prints one line per operation and situation:
  *   BENCH <situation> <operation> <ns per operation>
  * or "BENCH <situation> <operation> n/a" when the running kernel does not
- * support the situation (e.g. the base kernel and ABI 12 features).
+ * support the situation (e.g. the base kernel and ABI 12 features, or no BPF
+ * LSM for "bpf").
  * Under QEMU with -icount, guest time follows executed instructions, which
  * makes these figures repeatable.
  */
@@ -185,6 +193,12 @@ static int enter(const char *situation)
 
 	if (!strcmp(situation, "none"))
 		return 0;
+	if (!strcmp(situation, "bpf")) {
+		/* Set by llbench-bpf, see run_bpf(). */
+		const char *const bpf = getenv("LLBENCH_BPF");
+
+		return bpf && !strcmp(bpf, "attached") ? 0 : -1;
+	}
 	if (!strcmp(situation, "on_exec"))
 		flags = LANDLOCK_RESTRICT_SELF_ON_EXEC;
 	if (!strcmp(situation, "fs") || flags) {
@@ -292,20 +306,62 @@ static void run_situation(const char *situation)
 	}
 }
 
+static const char bpf_loader[] = "/bin/llbench-bpf";
+
+/*
+ * The "bpf" situation, outside of the loader: runs this program again, for
+ * this situation only, under the loader, which attaches the BPF program and
+ * sets LLBENCH_BPF.  Without the loader, the situation is not supported.
+ */
+static void run_bpf(const char *self, const char *iters)
+{
+	if (!getenv("LLBENCH_BPF") && !access(bpf_loader, X_OK)) {
+		fflush(stdout);
+		setenv("llbench_situations", "bpf", 1);
+		execl(bpf_loader, bpf_loader, self, iters, (char *)NULL);
+		die("exec llbench-bpf");
+	}
+	run_situation("bpf");
+}
+
 int main(int argc, char *argv[])
 {
 	static const char *const situations[] = {
 		"none", "fs", "deny_memfd", "scope_pathname", "on_exec",
 	};
-	size_t i;
+	const char *const list = getenv("llbench_situations");
+	const char *names[16];
+	char *copy, *name, *saveptr = NULL;
+	char self[256];
+	ssize_t len;
+	size_t i, n = 0;
 
 	iterations = argc > 1 ? atol(argv[1]) : 1000;
-	for (i = 0; i < sizeof(situations) / sizeof(situations[0]); i++) {
+	if (list) {
+		copy = strdup(list);
+		if (!copy)
+			die("strdup");
+		for (name = strtok_r(copy, ",", &saveptr);
+		     name && n < sizeof(names) / sizeof(names[0]);
+		     name = strtok_r(NULL, ",", &saveptr))
+			names[n++] = name;
+	} else {
+		for (; n < sizeof(situations) / sizeof(situations[0]); n++)
+			names[n] = situations[n];
+	}
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len < 0)
+		die("readlink /proc/self/exe");
+	self[len] = '\0';
+	for (i = 0; i < n; i++) {
 		int status;
 		pid_t pid = fork();
 
 		if (pid == 0) {
-			run_situation(situations[i]);
+			if (!strcmp(names[i], "bpf"))
+				run_bpf(self, argc > 1 ? argv[1] : "1000");
+			else
+				run_situation(names[i]);
 			fflush(stdout);
 			_exit(0);
 		}
@@ -313,6 +369,8 @@ int main(int argc, char *argv[])
 		    !WIFEXITED(status) || WEXITSTATUS(status))
 			return 1;
 	}
-	printf("BENCH-DONE\n");
+	/* Under llbench-bpf, the parent llbench reports the end. */
+	if (!getenv("LLBENCH_BPF"))
+		printf("BENCH-DONE\n");
 	return 0;
 }
