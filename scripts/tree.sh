@@ -8,6 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 
 PATCHES=${PATCHES:-$TOP/patches}
+# The version of the series that patches/ holds (v1: the 12-patch series).
+SERIES_PREFIX=${SERIES_PREFIX:-PATCH v2}
 BRANCH=series
 
 # Creates (once) a bare repository holding one deterministic commit of the
@@ -96,6 +98,7 @@ export_to() {
 	n=$(git -C "$TREE" rev-list --count series-base..HEAD)
 	[ "$n" -gt 0 ] || return 0
 	git -C "$TREE" format-patch -q --zero-commit --no-signature \
+		--subject-prefix="$SERIES_PREFIX" \
 		--cover-letter --cover-from-description=subject --base=series-base \
 		--no-numbered-files -o "$out" series-base..HEAD >/dev/null
 	# The cover letter gets the newest author date instead of "now".
