@@ -10,13 +10,18 @@
 #   bench.sh --report   redoes the table, CSV and chart from the last runs.
 #   BPF=1 bench.sh [--report]
 #                       the same with both kernels in the bpf flavour
-#                       (config/bpf.config), for the "none" and "bpf"
-#                       situations only: "bpf" is "none" with a sleepable BPF
-#                       LSM program on bprm_creds_for_exec attached that
-#                       matches no execution (vm/bpf/, loaded by llbench-bpf,
-#                       one CO-RE object for both kernels).  ITERS defaults
-#                       to 20000 (400 executions per run); results in
-#                       out/bench/bpf/.
+#                       (config/bpf.config), for the "none", "bpf_off" and
+#                       "bpf" situations only: "bpf" is "none" with a
+#                       sleepable BPF LSM program on bprm_creds_for_exec
+#                       attached that matches no execution (vm/bpf/, loaded
+#                       by llbench-bpf, one CO-RE object for both kernels),
+#                       "bpf_off" its control (same loader and processes, the
+#                       program loaded but not attached), with the extra
+#                       operation execve_check (execveat AT_EXECVE_CHECK: the
+#                       execution's checks and hooks without fork nor
+#                       execution).  ITERS defaults to 20000 (400
+#                       fork_execve_wait, 4000 execve_check per run); results
+#                       in out/bench/bpf/.
 #   bench.sh --smoke [SRC]
 #                       one short iteration per case on the already built VM
 #                       kernel (make check's bench-smoke stage): checks that
@@ -31,7 +36,7 @@ append="lsm.debug loglevel=7"
 if [ "${BPF:-}" = 1 ]; then
 	res=$dir/bpf variant=bpf base_variant=bpf tag=bench-bpf
 	ITERS=${ITERS:-20000}
-	append+=" llbench_situations=none,bpf"
+	append+=" llbench_situations=none,bpf_off,bpf llbench_extra=1"
 fi
 ITERS=${ITERS:-2000}
 mkdir -p "$res"
@@ -49,7 +54,8 @@ if [ "${1:-}" = --smoke ]; then
 		exit 1
 	n=$(tr -d '\r' <"$OUT/vm-bench-smoke.log" | grep -c '^BENCH [a-z_]* [a-z_]* [0-9n]')
 	situations=$(sed -n '/situations\[\] = {/,/};/p' "$TOP/vm/llbench.c" | grep -o '"[a-z_]*"' | wc -l)
-	want=$(( situations * $(grep -c '^	{ "[a-z_]*", op_' "$TOP/vm/llbench.c") ))
+	ops=$(sed -n '/ ops\[\] = {/,/};/p' "$TOP/vm/llbench.c" | grep -c '^	{ "[a-z_]*", op_')
+	want=$(( situations * ops ))
 	if [ "$n" -ne "$want" ]; then
 		echo "not ok - benchmark: $n of $want cases reported"
 		exit 1
@@ -110,13 +116,15 @@ for run in $(seq 1 "$RUNS"); do
 		tr -d '\r' <"$vmlog" |
 			sed -n 's/.*blob(\(cred\|file\|inode\)) size \([0-9]*\).*/'"$which $run"' blob \1 \2/p'
 		[ "$variant" = bpf ] || continue
-		# The program was attached, saw the executions, matched none.
-		if ! tr -d '\r' <"$vmlog" | grep -q '^LLBENCH-BPF checked=[1-9][0-9]* matched=0$' ||
-			tr -d '\r' <"$vmlog" | grep -q '^BENCH bpf .* n/a$'; then
-			die "bpf situation: the program did not run as expected (${vmlog#"$TOP"/})"
+		# Attached, the program saw the executions and matched none;
+		# loaded only (the control), it never ran.
+		if ! tr -d '\r' <"$vmlog" | grep -q '^LLBENCH-BPF attached=1 checked=[1-9][0-9]* matched=0$' ||
+			! tr -d '\r' <"$vmlog" | grep -q '^LLBENCH-BPF attached=0 checked=0 matched=0$' ||
+			tr -d '\r' <"$vmlog" | grep -q '^BENCH bpf[a-z_]* .* n/a$'; then
+			die "bpf situations: the program did not run as expected (${vmlog#"$TOP"/})"
 		fi
 		tr -d '\r' <"$vmlog" |
-			sed -n 's/^LLBENCH-BPF checked=\([0-9]*\) matched=\([0-9]*\)$/'"$which $run"' loader \1 \2/p'
+			sed -n 's/^LLBENCH-BPF attached=1 checked=\([0-9]*\) matched=\([0-9]*\)$/'"$which $run"' loader \1 \2/p'
 	done
 done >"$res/raw.txt"
 fi
@@ -162,16 +170,18 @@ for s, o in keys:
     csv.append(f"{o},{s},{bms},{pm:.0f},{ratio},{spread:.4f}")
 mean = lambda k: sum(t[k]) / len(t[k]) if t.get(k) else None
 if any(s == "bpf" for s, _ in keys):
-    # The attached program's own cost on each kernel.
+    # The attached program's own cost on each kernel: against its control
+    # (same processes, program not attached), and against 'none'.
     out.append("")
-    out.append("attached BPF program, not matching: 'bpf' minus 'none' per operation")
-    out.append(f"{'operation':<22} {'base ns':>10} {'base %':>7} {'patched ns':>11} {'patched %':>9}")
+    out.append("attached BPF program, not matching: 'bpf' minus 'bpf_off' (minus 'none'), ns per operation")
+    out.append(f"{'operation':<22} {'base ns':>8} {'base %':>7} {'(none)':>7} {'patched ns':>10} {'patched %':>9} {'(none)':>7}")
     for o in sorted({o for s, o in keys if s == "bpf"}):
         cols = []
         for which in ("base", "patched"):
-            n, b = mean(("none", o, which)), mean(("bpf", o, which))
-            cols += [f"{b - n:+.0f}", f"{(b - n) / n * 100:+.2f}%"] if n and b else ["n/a", "n/a"]
-        out.append(f"{o:<22} {cols[0]:>10} {cols[1]:>7} {cols[2]:>11} {cols[3]:>9}")
+            c, n, b = (mean((s, o, which)) for s in ("bpf_off", "none", "bpf"))
+            cols += [f"{b - c:+.0f}", f"{(b - c) / c * 100:+.2f}%"] if c and b else ["n/a", "n/a"]
+            cols.append(f"{b - n:+.0f}" if n and b else "n/a")
+        out.append(f"{o:<22} {cols[0]:>8} {cols[1]:>7} {cols[2]:>7} {cols[3]:>10} {cols[4]:>9} {cols[5]:>7}")
     out.append("executions seen by the program per run: " + ", ".join(
         f"{w} {'/'.join(checked[w])}" for w in ("base", "patched")) + " (none matched)")
 out.append("")

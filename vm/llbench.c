@@ -9,8 +9,10 @@
  * list in the environment variable llbench_situations (from the kernel
  * command line through the VM's init), which may also name "bpf": no domain,
  * with the BPF LSM program of vm/bpf/llbench_bpf.bpf.c attached and matching
- * no execution.  For it, llbench runs itself again under the program's loader,
- * /bin/llbench-bpf (built by "BPF=1 scripts/bench.sh").
+ * no execution, and "bpf_off", its control: the program loaded, not attached.
+ * For them, llbench runs itself again under the program's loader,
+ * /bin/llbench-bpf (built by "BPF=1 scripts/bench.sh").  llbench_extra=1 in
+ * the environment adds the operations of extra_ops[] (execve_check).
  *
  * Prints one line per operation and situation:
  *   BENCH <situation> <operation> <ns per operation>
@@ -42,6 +44,9 @@
 #endif
 #ifndef LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET
 #define LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET (1ULL << 2)
+#endif
+#ifndef AT_EXECVE_CHECK
+#define AT_EXECVE_CHECK 0x10000
 #endif
 #ifndef LANDLOCK_RESTRICT_SELF_ON_EXEC
 #define LANDLOCK_RESTRICT_SELF_ON_EXEC (1U << 5)
@@ -163,11 +168,27 @@ static void op_fork_exec(void)
 		die("fork+execve");
 }
 
-static const struct {
+/*
+ * The execution checks of execve() (LSM hooks included), without the
+ * execution: no fork, no new program, so that a hook's cost is not lost in
+ * fork_execve_wait's variations.
+ */
+static void op_execve_check(void)
+{
+	char *const argv[] = { "true", NULL };
+
+	if (syscall(SYS_execveat, AT_FDCWD, true_path, argv, environ,
+		    AT_EXECVE_CHECK))
+		die("execveat AT_EXECVE_CHECK");
+}
+
+struct op {
 	const char *name;
 	void (*fn)(void);
 	int divisor; /* Slow operations run fewer times. */
-} ops[] = {
+};
+
+static const struct op ops[] = {
 	{ "open_close", op_open, 1 },
 	{ "memfd_create_close", op_memfd, 1 },
 	{ "mmap_file_r", op_mmap_file_r, 1 },
@@ -177,6 +198,14 @@ static const struct {
 	{ "mprotect_exec", op_mprotect_x, 1 },
 	{ "unix_connect_accept", op_unix_connect, 4 },
 	{ "fork_execve_wait", op_fork_exec, 50 },
+};
+
+/*
+ * Only with llbench_extra=1 in the environment (BPF=1 scripts/bench.sh): the
+ * default benchmark's cases stay the same.
+ */
+static const struct op extra_ops[] = {
+	{ "execve_check", op_execve_check, 5 },
 };
 
 /*
@@ -193,11 +222,13 @@ static int enter(const char *situation)
 
 	if (!strcmp(situation, "none"))
 		return 0;
-	if (!strcmp(situation, "bpf")) {
+	if (!strcmp(situation, "bpf") || !strcmp(situation, "bpf_off")) {
 		/* Set by llbench-bpf, see run_bpf(). */
 		const char *const bpf = getenv("LLBENCH_BPF");
+		const char *const want = strcmp(situation, "bpf") ? "loaded" :
+								     "attached";
 
-		return bpf && !strcmp(bpf, "attached") ? 0 : -1;
+		return bpf && !strcmp(bpf, want) ? 0 : -1;
 	}
 	if (!strcmp(situation, "on_exec"))
 		flags = LANDLOCK_RESTRICT_SELF_ON_EXEC;
@@ -277,51 +308,71 @@ static void setup_server(void)
 		die("server");
 }
 
-static void run_situation(const char *situation)
+/* Times @count operations of @table, or reports them n/a if !@supported. */
+static void run_ops(const char *situation, const struct op *table,
+		    size_t count, int supported)
 {
 	size_t i;
 
-	setup_files();
-	if (enter(situation)) {
-		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-			printf("BENCH %s %s n/a\n", situation, ops[i].name);
-		return;
-	}
-	setup_server();
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		long n = iterations / ops[i].divisor, k;
+	for (i = 0; i < count; i++) {
+		long n = iterations / table[i].divisor, k;
 		double t0;
 
+		if (!supported) {
+			printf("BENCH %s %s n/a\n", situation, table[i].name);
+			continue;
+		}
 		if (n < 1)
 			n = 1;
 		/* Warm-up. */
 		for (k = 0; k < n / 10 + 1; k++)
-			ops[i].fn();
+			table[i].fn();
 		t0 = now_ns();
 		for (k = 0; k < n; k++)
-			ops[i].fn();
-		printf("BENCH %s %s %.0f\n", situation, ops[i].name,
+			table[i].fn();
+		printf("BENCH %s %s %.0f\n", situation, table[i].name,
 		       (now_ns() - t0) / n);
 		fflush(stdout);
 	}
 }
 
+static void run_situation(const char *situation)
+{
+	const char *const extra = getenv("llbench_extra");
+	int supported;
+
+	setup_files();
+	supported = !enter(situation);
+	if (supported)
+		setup_server();
+	run_ops(situation, ops, sizeof(ops) / sizeof(ops[0]), supported);
+	if (extra && !strcmp(extra, "1"))
+		run_ops(situation, extra_ops,
+			sizeof(extra_ops) / sizeof(extra_ops[0]), supported);
+}
+
 static const char bpf_loader[] = "/bin/llbench-bpf";
 
 /*
- * The "bpf" situation, outside of the loader: runs this program again, for
- * this situation only, under the loader, which attaches the BPF program and
- * sets LLBENCH_BPF.  Without the loader, the situation is not supported.
+ * The "bpf" and "bpf_off" situations, outside of the loader: runs this program
+ * again, for this situation only, under the loader, which loads the BPF
+ * program, attaches it for "bpf", and sets LLBENCH_BPF.  Without the loader,
+ * the situation is not supported.
  */
-static void run_bpf(const char *self, const char *iters)
+static void run_bpf(const char *situation, const char *self, const char *iters)
 {
 	if (!getenv("LLBENCH_BPF") && !access(bpf_loader, X_OK)) {
 		fflush(stdout);
-		setenv("llbench_situations", "bpf", 1);
-		execl(bpf_loader, bpf_loader, self, iters, (char *)NULL);
+		setenv("llbench_situations", situation, 1);
+		if (strcmp(situation, "bpf"))
+			execl(bpf_loader, bpf_loader, "--no-attach", self,
+			      iters, (char *)NULL);
+		else
+			execl(bpf_loader, bpf_loader, self, iters,
+			      (char *)NULL);
 		die("exec llbench-bpf");
 	}
-	run_situation("bpf");
+	run_situation(situation);
 }
 
 int main(int argc, char *argv[])
@@ -358,8 +409,10 @@ int main(int argc, char *argv[])
 		pid_t pid = fork();
 
 		if (pid == 0) {
-			if (!strcmp(names[i], "bpf"))
-				run_bpf(self, argc > 1 ? argv[1] : "1000");
+			if (!strcmp(names[i], "bpf") ||
+			    !strcmp(names[i], "bpf_off"))
+				run_bpf(names[i], self,
+					argc > 1 ? argv[1] : "1000");
 			else
 				run_situation(names[i]);
 			fflush(stdout);

@@ -2,15 +2,18 @@
 /*
  * llbench-bpf: loader of llbench's "bpf" situation.
  *
- *   llbench-bpf COMMAND [ARG...]
+ *   llbench-bpf [--no-attach] COMMAND [ARG...]
  *
  * Loads and attaches llbench_bpf.bpf.c (a sleepable bprm_creds_for_exec LSM
  * program whose target never matches), runs COMMAND with LLBENCH_BPF=attached
  * in its environment, then prints
- *   LLBENCH-BPF checked=<executions seen> matched=<executions restricted>
- * and detaches.  When the program cannot be loaded or attached (no BPF LSM),
- * COMMAND runs with LLBENCH_BPF=unavailable instead.  Exits with COMMAND's
- * status, or 1 if the program matched an execution.
+ *   LLBENCH-BPF attached=1 checked=<executions seen> matched=<restricted>
+ * and detaches.  With --no-attach, the program is only loaded, and COMMAND runs
+ * with LLBENCH_BPF=loaded (the control: same processes, no program run;
+ * attached=0, checked must be 0).  When the program cannot be loaded or
+ * attached (no BPF LSM), COMMAND runs with LLBENCH_BPF=unavailable instead.
+ * Exits with COMMAND's status, or 1 if the program matched an execution or ran
+ * while not attached.
  */
 #define _GNU_SOURCE
 #include <bpf/libbpf.h>
@@ -29,11 +32,17 @@ int main(int argc, char *argv[])
 {
 	struct llbench_bpf *skel;
 	struct stat st;
-	int status, rc;
+	int status, rc, attach = 1;
 	pid_t pid;
 
+	if (argc > 1 && !strcmp(argv[1], "--no-attach")) {
+		attach = 0;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s COMMAND [ARG...]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--no-attach] COMMAND [ARG...]\n",
+			argv[0]);
 		return 2;
 	}
 	/* A file that does not exist: no inode number is ~0 on the root. */
@@ -46,7 +55,7 @@ int main(int argc, char *argv[])
 		skel->bss->target_ino = ~0ULL;
 		skel->bss->target_major = major(st.st_dev);
 		skel->bss->target_minor = minor(st.st_dev);
-		if (llbench_bpf__attach(skel)) {
+		if (attach && llbench_bpf__attach(skel)) {
 			llbench_bpf__destroy(skel);
 			skel = NULL;
 		}
@@ -58,7 +67,7 @@ int main(int argc, char *argv[])
 		perror("llbench-bpf: exec");
 		return 127;
 	}
-	setenv("LLBENCH_BPF", "attached", 1);
+	setenv("LLBENCH_BPF", attach ? "attached" : "loaded", 1);
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
@@ -74,12 +83,12 @@ int main(int argc, char *argv[])
 		perror("llbench-bpf: wait");
 		return 2;
 	}
-	printf("LLBENCH-BPF checked=%llu matched=%llu\n",
+	printf("LLBENCH-BPF attached=%d checked=%llu matched=%llu\n", attach,
 	       (unsigned long long)skel->bss->checked,
 	       (unsigned long long)skel->bss->matched);
 	fflush(stdout);
 	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
-	if (skel->bss->matched)
+	if (skel->bss->matched || (!attach && skel->bss->checked))
 		rc = 1;
 	llbench_bpf__destroy(skel);
 	return rc;
