@@ -83,7 +83,7 @@ build_bpf_bench() {
 }
 
 if [ "${1:-}" != --report ]; then
-"$TOP/scripts/deps.sh"
+if [ "$variant" = bpf ]; then "$TOP/scripts/deps.sh" bpf; else "$TOP/scripts/deps.sh"; fi
 # The base: a work tree without the series, laid out like linux/ and out/
 # (out/bench/linux next to out/bench/out/build-base) for ccache hits.
 base_tree=$dir/linux
@@ -97,7 +97,7 @@ log "building the base and the patched kernel (same configuration: $variant)"
 kbase=$(OUT=$dir/out "$TOP/scripts/build-kernel.sh" "$base_variant" "$base_tree" | tail -1)
 if [ "$variant" = bpf ]; then
 	# The bpf kernel, its vmlinux.h, libbpf and bpftool.
-	kpatched=$("$TOP/scripts/bpf-tools.sh" tests "$TREE" | tail -1)
+	kpatched=$(BPF_VARIANT=bpf "$TOP/scripts/bpf-tools.sh" tests "$TREE" | tail -1)
 	build_bpf_bench
 else
 	kpatched=$("$TOP/scripts/build-kernel.sh" vm "$TREE" | tail -1)

@@ -5,15 +5,17 @@
 # the work tree) into out/bpf:
 #   tools  libbpf.a and its headers, bpftool (from SRC's tools/: Debian's are
 #          older than the tree)
-#   tests  the bpf kernel flavour (scripts/build-kernel.sh bpf), vmlinux.h from
-#          its BTF, then the BPF objects (clang-19 -target bpf), their skeletons
+#   tests  the kernel (scripts/build-kernel.sh $BPF_VARIANT: "debug" by
+#          default, the debug flavour carries bpf.config; BPF=1 make bench
+#          uses "bpf"), vmlinux.h from its BTF, then the BPF objects (clang-19 -target bpf), their skeletons
 #          and the static test binaries of tools/testing/selftests/landlock/bpf,
 #          and the exec-sandbox sample (samples/landlock/bpf), with
 #          exec_sandbox_test, a TAP script running it in the VM
 #   test   (default) tests, then an initramfs with them and the Landlock
 #          selftests' helpers, booted with scripts/vm.sh test: TAP and a
 #          verdict.  LSM_ORDERS (default "landlock,bpf bpf,landlock") boots once
-#          per lsm= order.
+#          per lsm= order; the debug kernel boots as in the debug selftest
+#          run (panic_on_warn, kmemleak).
 . "$(dirname "$0")/lib.sh"
 
 cmd=${1:-test}
@@ -21,6 +23,7 @@ src=${2:-$TREE}
 [ -f "$src/Makefile" ] || die "no kernel tree at $src (run: make tree)"
 b=$OUT/bpf
 clang=clang-19
+variant=${BPF_VARIANT:-debug}
 
 build_tools() {
 	"$TOP/scripts/deps.sh" bpf
@@ -60,10 +63,10 @@ build_bpf_dir() {
 build_tests() {
 	local k vmlinux
 	build_tools
-	k=$("$TOP/scripts/build-kernel.sh" bpf "$src" | tail -1)
-	vmlinux=$OUT/build-bpf/vmlinux
+	k=$("$TOP/scripts/build-kernel.sh" "$variant" "$src" | tail -1)
+	vmlinux=$OUT/build-$variant/vmlinux
 	if [ ! -f "$b/vmlinux.h" ] || [ "$vmlinux" -nt "$b/vmlinux.h" ]; then
-		log "generating vmlinux.h from the bpf kernel's BTF"
+		log "generating vmlinux.h from the $variant kernel's BTF"
 		"$b/bpftool/bpftool" btf dump file "$vmlinux" format c \
 			>"$b/vmlinux.h.new"
 		mv "$b/vmlinux.h.new" "$b/vmlinux.h"
@@ -117,11 +120,13 @@ EOF
 }
 
 run_tests() {
-	local k order rc=0
+	local k order rc=0 append=
 	k=$(build_tests | tail -1)
 	BPF_TESTS_DIR=$b/tests "$TOP/scripts/initramfs.sh" "$src" >/dev/null
+	[ "$variant" = debug ] && append="panic_on_warn=1 kmemleak=on"
 	for order in ${LSM_ORDERS:-landlock,bpf bpf,landlock}; do
-		VM_APPEND="lsm=$order ${VM_APPEND:-}" "$TOP/scripts/vm.sh" test "$k" \
+		VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=${VM_TIMEOUT:-1200} \
+			VM_APPEND="lsm=$order $append ${VM_APPEND:-}" "$TOP/scripts/vm.sh" test "$k" \
 			"bpf-tests-${order/,/-}" exec_restrict_test,exec_sandbox_test ||
 			rc=1
 	done

@@ -3,7 +3,8 @@
 # build-kernel.sh VARIANT [SRC] [-- MAKE-ARGS...]
 # Out-of-tree, incremental build of a VM kernel from SRC (default: the work
 # tree) into $OUT/build-VARIANT.  VARIANT is "vm", "debug" (vm +
-# debug.config), "gcov" (vm + gcov.config, only security/landlock/
+# bpf.config + debug.config: the one debug kernel, for the debug selftest run,
+# fuzzing and the BPF bridge tests), "gcov" (vm + gcov.config, only security/landlock/
 # instrumented), "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without
 # tracepoints), "noaudit-notrace" (neither), "clang" (vm built with Debian's
 # clang-19 and LLVM tools), "bpf" (vm + bpf.config: BPF LSM and BTF) or
@@ -31,7 +32,7 @@ cc=${CC:-gcc}
 extra=()
 case $variant in
 vm | base) ;;
-debug) frags+=("$TOP/config/debug.config") ;;
+debug) frags+=("$TOP/config/bpf.config" "$TOP/config/debug.config") ;;
 gcov)
 	frags+=("$TOP/config/gcov.config")
 	extra+=("KCFLAGS=-fprofile-filter-files=.*security/landlock/.*")
@@ -45,6 +46,14 @@ clang)
 	extra+=(LLVM=-19)
 	;;
 *) die "unknown variant $variant" ;;
+esac
+
+# The packages this flavour needs (make check installs them all before its
+# first stage; here it only checks, unless called alone).
+case $variant in
+debug | bpf) "$TOP/scripts/deps.sh" btf ;;
+clang) "$TOP/scripts/deps.sh" clang ;;
+*) "$TOP/scripts/deps.sh" ;;
 esac
 
 command -v ccache >/dev/null && cc="ccache $cc"

@@ -2,23 +2,48 @@
 # SPDX-License-Identifier: GPL-2.0
 # deps.sh [GROUP...]: installs the Debian packages the tooling needs, when
 # missing.  As root it runs apt-get; otherwise it prints the one command to
-# run.  The core group is always installed; the optional groups are pulled
-# by the targets that need them: clang (clang W=1 build), coverage (lcov),
-# fuzz (trinity), bpf (BTF, BPF objects, libbpf).
+# run.  The core group is always installed; the others are pulled by what
+# needs them, before it starts: make check installs the groups of the stages
+# it runs (their "# deps:" lines, see scripts/check/), build-kernel.sh those
+# of its kernel flavour, and each other target its own.
+#
+#   core      kernel builds, QEMU, selftests and initramfs, checkpatch, sparse
+#   btf       pahole: kernels with CONFIG_DEBUG_INFO_BTF (debug, bpf)
+#   clang     clang-19 and the LLVM tools (clang W=1 build)
+#   bpf       btf + clang-19, LLVM, libelf, zlib: libbpf, bpftool, BPF objects
+#   fuzz      trinity
+#   coverage  lcov
+#   fresh     mmdebstrap: scripts/fresh-machine.sh
 . "$(dirname "$0")/lib.sh"
 
-pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio kmod
-      rsync xz-utils python3 python3-ply python3-git git ccache sparse codespell clang-format-19
-      qemu-system-x86 busybox-static libcap-dev file perl
-      gnuplot-nox)
-for group in "$@"; do
-	case $group in
-	clang) pkgs+=(clang-19 lld-19 llvm-19) ;;
-	coverage) pkgs+=(lcov) ;;
-	fuzz) pkgs+=(trinity) ;;
-	bpf) pkgs+=(pahole clang-19 lld-19 llvm-19 zlib1g-dev libelf-dev) ;;
-	*) die "unknown dependency group $group" ;;
+group_pkgs() {
+	case $1 in
+	core) echo build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
+		rsync xz-utils python3 python3-ply python3-git git ccache sparse \
+		codespell clang-format-19 qemu-system-x86 busybox-static libcap-dev \
+		file perl gnuplot-nox ;;
+	btf) echo pahole ;;
+	clang) echo clang-19 lld-19 llvm-19 ;;
+	bpf) echo pahole clang-19 lld-19 llvm-19 zlib1g-dev libelf-dev ;;
+	fuzz) echo trinity ;;
+	coverage) echo lcov ;;
+	fresh) echo mmdebstrap ;;
+	*) die "unknown dependency group $1" ;;
 	esac
+}
+
+if [ "${1:-}" = --list ]; then
+	shift
+	for group in "${@:-core}"; do
+		printf '%-9s %s\n' "$group" "$(group_pkgs "$group")"
+	done
+	exit 0
+fi
+
+pkgs=()
+for group in core "$@"; do
+	read -ra p <<<"$(group_pkgs "$group")"
+	pkgs+=("${p[@]}")
 done
 missing=()
 for p in "${pkgs[@]}"; do
@@ -26,6 +51,7 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+read -ra missing <<<"$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')"
 if [ "$(id -u)" -ne 0 ]; then
 	die "missing packages; run: sudo apt-get install -y ${missing[*]}"
 fi

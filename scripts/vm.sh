@@ -3,7 +3,8 @@
 # vm.sh MODE BZIMAGE [NAME] [TESTS]
 # Boots BZIMAGE with $OUT/initramfs.cpio.gz in QEMU.  MODE is "test" (run
 # the selftests named in TESTS, comma separated, default all, and judge the
-# log), "coverage" (test, then print the gcov counters), "demo", "bench"
+# log), "kunit" (the KUnit results of the boot into $OUT/kunit.ktap),
+# "coverage" (test, then print the gcov counters), "demo", "bench"
 # (TESTS is then the iteration count), "fuzz" (llstress and trinity, see
 # scripts/fuzz.sh) or "shell".  KVM is used only when it
 # really works here; otherwise software emulation.
@@ -31,7 +32,13 @@ fi
 mem=${VM_MEM:-1G}
 append="console=ttyS0 panic=-1 loglevel=5 llmode=$mode"
 if [ -n "$tests" ]; then
-	if [ "$mode" = bench ]; then
+	if [ "$mode" = kunit ]; then
+	# The boot's KTAP, for kunit.py parse (scripts/check/kunit.sh).
+	tr -d '\r' <"$logf" | sed -n '/LLKUNIT-BEGIN/,/LLKUNIT-END/p' | grep -av LLKUNIT- \
+		>"$OUT/kunit.ktap" || true
+	exec python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name" >/dev/null
+fi
+if [ "$mode" = bench ]; then
 		append+=" llbench_iters=$tests"
 	else
 		append+=" lltests=$tests"
@@ -55,6 +62,12 @@ timeout --foreground "${VM_TIMEOUT:-1800}" "${qemu[@]}" </dev/null >"$logf" 2>&1
 [ $rc -eq 124 ] && echo "vm: timed out after ${VM_TIMEOUT:-1800}s" >>"$logf"
 if [ "$mode" = test ] || [ "$mode" = coverage ]; then
 	exec python3 "$TOP/scripts/verdict.py" "$logf" "$name"
+fi
+if [ "$mode" = kunit ]; then
+	# The boot's KTAP, for kunit.py parse (scripts/check/kunit.sh).
+	tr -d '\r' <"$logf" | sed -n '/LLKUNIT-BEGIN/,/LLKUNIT-END/p' | grep -av LLKUNIT- \
+		>"$OUT/kunit.ktap" || true
+	exec python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name" >/dev/null
 fi
 if [ "$mode" = bench ]; then
 	grep -q LLBENCH-END "$logf" || { tail -30 "$logf"; die "benchmark did not finish"; }

@@ -1,0 +1,15 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# stage debug-tests: the same selftests on the debug kernel (KASAN, lockdep,
+# kmemleak, debug objects, panic_on_warn; it carries bpf.config too).
+# deps: btf
+# lane: tip
+. "$(dirname "$0")/../lib.sh"
+
+k=$("$TOP/scripts/build-kernel.sh" debug "$CT" 2>"$RES/build-debug.err" | tail -1) || {
+	cat "$RES/build-debug.err"
+	exit 1
+}
+"$TOP/scripts/initramfs.sh" "$CT" >/dev/null || exit 1
+VM_MEM=2G VM_APPEND="panic_on_warn=1 kmemleak=on" VM_TIMEOUT=2700 \
+	exec "$TOP/scripts/vm.sh" test "$k" debug-tests "${LLTESTS:-}"
