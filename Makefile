@@ -8,7 +8,7 @@ OUT ?= $(CURDIR)/out
 export OUT
 BZIMAGE = $(OUT)/build-vm/arch/x86/boot/bzImage
 
-.PHONY: help deps base tree export status kernel initramfs run shell test check bench fuzz coverage bpf-test clean
+.PHONY: help deps base tree export post status kernel initramfs run shell test check bench fuzz coverage bpf-test fresh-machine clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -24,6 +24,9 @@ tree: deps ## make the editable work tree linux/ (base + git am patches/)
 
 export: ## write the work tree's commits back to patches/
 	@$(S)/tree.sh export
+
+post: ## the series with your git identity as author and sign-off, in out/post/
+	@$(S)/tree.sh post
 
 status: ## fail if the work tree has work that is not in patches/
 	@$(S)/tree.sh status
@@ -58,8 +61,11 @@ fuzz: deps linux/.git ## llstress + trinity on the debug kernel: DURATION=600 SE
 coverage: deps linux/.git ## gcov line coverage of security/landlock/ by all tests
 	@$(S)/coverage.sh
 
-bpf-test: deps linux/.git ## BPF bridge tests and sample on the bpf kernel flavour
+bpf-test: deps linux/.git ## BPF bridge tests and sample on the debug kernel (bpf.config)
 	@$(S)/bpf-tools.sh test
+
+fresh-machine: ## make run and .ci/run in a fresh Debian 12 root (over an hour, root)
+	@$(S)/fresh-machine.sh
 
 clean: ## remove build output (keeps linux/ and the download cache)
 	rm -rf $(OUT)

@@ -5,6 +5,11 @@
 #   tree.sh init [DIR]      make a git work tree: base commit + git am patches/
 #   tree.sh export          write the work tree's commits back to patches/
 #   tree.sh status          fail if the work tree has work not in patches/
+#   tree.sh post [DIR]      the series to post (default out/post): the
+#                           work tree's patches with the poster's git identity
+#                           (git config user.name/user.email of this
+#                           repository, or POST_NAME/POST_EMAIL) as author and
+#                           sign-off instead of the placeholder of patches/
 . "$(dirname "$0")/lib.sh"
 
 PATCHES=${PATCHES:-$TOP/patches}
@@ -130,6 +135,21 @@ export)
 		die "$TREE has uncommitted changes: commit them first"
 	export_to "$PATCHES"
 	log "exported $(ls "$PATCHES" | grep -c '\.patch$' || true) file(s) to patches/"
+	;;
+post)
+	[ -d "$TREE/.git" ] || die "no work tree at $TREE (make tree)"
+	name=${POST_NAME:-$(git -C "$TOP" config user.name || true)}
+	email=${POST_EMAIL:-$(git -C "$TOP" config user.email || true)}
+	[ -n "$name" ] && [ -n "$email" ] && [ "$email" != "$SERIES_EMAIL" ] ||
+		die "set your identity: git config user.name/user.email (or POST_NAME=, POST_EMAIL=)"
+	case $name$email in *[\|/\&]*) die "identity must not contain '|', '/' or '&'" ;; esac
+	dir=${2:-$TOP/out/post}
+	export_to "$dir"
+	sed -i -e "s|^From: $SERIES_NAME <$SERIES_EMAIL>\$|From: $name <$email>|" \
+		-e "s|^Signed-off-by: $SERIES_NAME <$SERIES_EMAIL>\$|Signed-off-by: $name <$email>|" \
+		-e "s|^$SERIES_NAME (\([0-9]*\)):\$|$name (\1):|" \
+		"$dir"/[0-9][0-9][0-9][0-9]-*.patch
+	log "series to post, as $name <$email>: $dir (check it with scripts/checkpatch.pl)"
 	;;
 status)
 	if [ ! -d "$TREE/.git" ]; then
