@@ -33,7 +33,11 @@ fi
 
 root=$dir/root
 umount_root() {
-	local m
+	local m p
+	# Whatever still runs in the root (an interrupted run) goes first.
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -9 "${p#/proc/}" 2>/dev/null
+	done
 	for m in dev/pts dev sys proc; do
 		mountpoint -q "$root/$m" && umount -l "$root/$m"
 	done
