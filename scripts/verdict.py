@@ -6,7 +6,15 @@ kernel WARN/BUG/Oops, KASAN report, lockdep splat or kmemleak leak.  A
 kernel report is attributed to the selftest case that was running when it
 appeared in the log.
 
-Usage: verdict.py [--kernel-only] LOG NAME
+Usage: verdict.py [--mode MODE | --kernel-only] LOG NAME
+       verdict.py --section PART LOG
+
+MODE is the VM mode (scripts/vm.sh): "test" and "coverage" judge the
+selftests and the kernel; the others judge the kernel only, require the
+mode's end marker (and fuzz, llstress's clean result) and print what the
+mode shows (the demo's blocks, the fuzzing run's markers).  --section
+prints the lines between LL<PART>-BEGIN and LL<PART>-END (e.g. KUNIT).  The
+markers: docs/markers.md.
 """
 import re
 import sys
@@ -120,14 +128,68 @@ def selftest_results(lines, problems):
     return out, npass, nfail, nskip
 
 
+# What each VM mode shows and requires, beyond the kernel's verdict:
+# "selftests" (judge the TAP of the selftests), "show" (print the lines of
+# the log matching it, markers excluded), "end" (a marker that the run must
+# reach), "require" (a line the run must print), "quiet" (print problems
+# only).
+SECTION = r"LL{0}-(BEGIN|END)"
+MODES = {
+    "test": {"selftests": True},
+    "coverage": {"selftests": True},
+    "demo": {"end": "LLDEMO-END", "section": "DEMO"},
+    "bench": {"end": "LLBENCH-END", "quiet": True},
+    "kunit": {"end": "LLKUNIT-END", "quiet": True},
+    "fuzz": {
+        "end": "LLFUZZ-END",
+        "show": re.compile(r"LLFUZZ-|LLSTRESS-(BEGIN|VIOLATION|HANG|RESULT)"),
+        "require": re.compile(r"LLSTRESS-RESULT violations=0 "),
+    },
+}
+
+
+def section(lines, part):
+    """The lines between LL<part>-BEGIN and LL<part>-END."""
+    marker = re.compile(SECTION.format(part))
+    inside = False
+    for l in lines:
+        m = marker.search(l)
+        if m:
+            inside = m.group(1) == "BEGIN"
+            continue
+        if inside:
+            yield l
+
+
+def read_log(log):
+    with open(log, errors="replace") as f:
+        return [l.rstrip("\r\n") for l in f]
+
+
 def main():
     args = sys.argv[1:]
-    kernel_only = bool(args) and args[0] == "--kernel-only"
-    if kernel_only:
+    if args and args[0] == "--section":
+        for l in section(read_log(args[2]), args[1]):
+            print(l)
+        return
+    mode = {}
+    if args and args[0] == "--kernel-only":
         args = args[1:]
+    elif args and args[0] == "--mode":
+        mode = MODES.get(args[1], {})
+        args = args[2:]
+    else:
+        mode = MODES["test"]
+    kernel_only = not mode.get("selftests")
     log, name = args
-    with open(log, errors="replace") as f:
-        lines = [l.rstrip("\r\n") for l in f]
+    lines = read_log(log)
+    if "section" in mode:
+        for l in section(lines, mode["section"]):
+            print(l)
+    if "show" in mode:
+        for l in lines:
+            if mode["show"].search(l):
+                print(l)
 
     problems = []
     where = running_at(lines)
@@ -135,11 +197,18 @@ def main():
         during = f" (during {where[i]})" if where[i] else ""
         problems.append(f"{what}{during}: line {i + 1}: {lines[i].strip()}")
     problems.extend(kunit_problems(lines))
+    if "end" in mode and not any(mode["end"] in l for l in lines):
+        problems.append(f"the run did not reach {mode['end']}; log ends with:")
+        problems.extend(f"  {l}" for l in lines[-30:])
+    if "require" in mode and not any(mode["require"].search(l) for l in lines):
+        problems.append(f"no line matches {mode['require'].pattern} (log: {log})")
 
     out, npass, nfail, nskip = [], 0, 0, 0
     if not kernel_only:
         out, npass, nfail, nskip = selftest_results(lines, problems)
 
+    if mode.get("quiet") and not problems:
+        sys.exit(0)
     print(f"# {name}")
     if not kernel_only:
         print(f"1..{len(out)}")

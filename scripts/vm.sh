@@ -3,7 +3,7 @@
 # vm.sh MODE BZIMAGE [NAME] [TESTS]
 # Boots BZIMAGE with $OUT/initramfs.cpio.gz in QEMU.  MODE is "test" (run
 # the selftests named in TESTS, comma separated, default all, and judge the
-# log), "kunit" (the KUnit results of the boot into $OUT/kunit.ktap),
+# log), "kunit" (print the KUnit results of the boot),
 # "coverage" (test, then print the gcov counters), "demo", "bench"
 # (TESTS is then the iteration count), "fuzz" (llstress and trinity, see
 # scripts/fuzz.sh) or "shell".  KVM is used only when it
@@ -60,30 +60,5 @@ log "booting $name ($accel, log: ${logf#$TOP/})"
 rc=0
 timeout --foreground "${VM_TIMEOUT:-1800}" "${qemu[@]}" </dev/null >"$logf" 2>&1 || rc=$?
 [ $rc -eq 124 ] && echo "vm: timed out after ${VM_TIMEOUT:-1800}s" >>"$logf"
-if [ "$mode" = test ] || [ "$mode" = coverage ]; then
-	exec python3 "$TOP/scripts/verdict.py" "$logf" "$name"
-fi
-if [ "$mode" = kunit ]; then
-	# The boot's KTAP, for kunit.py parse (scripts/check/kunit.sh).
-	tr -d '\r' <"$logf" | sed -n '/LLKUNIT-BEGIN/,/LLKUNIT-END/p' | grep -av LLKUNIT- \
-		>"$OUT/kunit.ktap" || true
-	exec python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name" >/dev/null
-fi
-if [ "$mode" = bench ]; then
-	grep -q LLBENCH-END "$logf" || { tail -30 "$logf"; die "benchmark did not finish"; }
-	exec python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name" >/dev/null
-fi
-if [ "$mode" = fuzz ]; then
-	# llstress and trinity (vm/init): the run must end, without any
-	# invariant violation, and without any kernel report.
-	tr -d '\r' <"$logf" | grep -aE 'LLFUZZ-|LLSTRESS-(BEGIN|VIOLATION|HANG|RESULT)' || true
-	vrc=0
-	python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name" || vrc=$?
-	grep -aq LLFUZZ-END "$logf" || { tail -30 "$logf"; die "fuzz run did not finish"; }
-	grep -aq 'LLSTRESS-RESULT violations=0 ' "$logf" ||
-		die "llstress: invariant violations or no result (log: $logf)"
-	exit $vrc
-fi
-tr -d '\r' <"$logf" | sed -n '/LLDEMO-BEGIN/,/LLDEMO-END/p' | grep -v 'LLDEMO-'
-grep -q LLDEMO-END "$logf" || { tail -30 "$logf"; die "demo did not finish"; }
-python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name"
+# The verdict: the kernel's log, and what the mode requires (verdict.py).
+exec python3 "$TOP/scripts/verdict.py" --mode "$mode" "$logf" "$name"

@@ -14,7 +14,8 @@ k=$("$TOP/scripts/build-kernel.sh" vm "$CT" 2>"$RES/build-kunit.err" | tail -1) 
 	exit 1
 }
 [ -f "$OUT/initramfs.cpio.gz" ] || "$TOP/scripts/initramfs.sh" "$CT" >/dev/null || exit 1
-"$TOP/scripts/vm.sh" kunit "$k" kunit || { echo "not ok - kernel report during the KUnit boot"; exit 1; }
+"$TOP/scripts/vm.sh" kunit "$k" kunit || { echo "not ok - the KUnit boot (see above)"; exit 1; }
+python3 "$TOP/scripts/verdict.py" --section KUNIT "$OUT/vm-kunit.log" >"$OUT/kunit.ktap"
 rc=0
 python3 "$CT/tools/testing/kunit/kunit.py" parse "$OUT/kunit.ktap" >"$RES/kunit-parse.log" 2>&1 || rc=$?
 sed -e 's/\x1b\[[0-9;]*m//g' "$RES/kunit-parse.log" | grep -E '^\[[0-9:]+\] (\[|=|Testing complete)' | tail -40
