@@ -4,7 +4,7 @@
 # lockdep, kmemleak, debug objects, panic_on_warn), as an unprivileged user
 # in the VM:
 #
-# - vm/llstress.c, our targeted stress: valid and invalid rulesets, rules,
+# - vm/llstress/, our targeted stress: valid and invalid rulesets, rules,
 #   immediate, thread-sync, staged and cancelled restrictions, from several
 #   threads and processes, executions (good, failing, set-user-ID, from
 #   memfds), memfds mapped and executed, pathname UNIX sockets across

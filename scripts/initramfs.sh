@@ -38,6 +38,17 @@ for c in "$TOP"/vm/*.c; do
 	gcc -O2 -Wall -Werror -static -isystem "$hdr/include" \
 		-o "$OUT/bin/$(basename "$c" .c)" "$c" -lpthread
 done
+# A directory vm/NAME/ with a main.c is one program, $OUT/bin/NAME, made of
+# all its .c files (vm/llstress/).  Directories without a main.c are not
+# programs: vm/bpf/ holds BPF sources that bench.sh builds.
+for m in "$TOP"/vm/*/main.c; do
+	[ -e "$m" ] || continue
+	d=$(dirname "$m")
+	n=$(basename "$d")
+	[ ! -e "$d.c" ] || die "vm/$n.c and vm/$n/ would both be bin/$n"
+	gcc -O2 -Wall -Werror -static -isystem "$hdr/include" \
+		-o "$OUT/bin/$n" "$d"/*.c -lpthread
+done
 
 log "packing the initramfs"
 rm -rf "$root"
