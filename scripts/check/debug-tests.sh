@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # stage debug-tests: the same selftests on the debug kernel (KASAN, lockdep,
-# kmemleak, debug objects, panic_on_warn; it carries bpf.config too).
+# kmemleak, debug objects, panic_on_warn; it carries bpf.config too).  fs_test
+# alone took over 600 s (the per-binary default) beside a build in the other
+# lane: each binary gets 2400 s here.
 # deps: btf
 # lane: tip
 . "$(dirname "$0")/../lib.sh"
@@ -11,5 +13,5 @@ k=$("$TOP/scripts/build-kernel.sh" debug "$CT" 2>"$RES/build-debug.err" | tail -
 	exit 1
 }
 "$TOP/scripts/initramfs.sh" "$CT" >/dev/null || exit 1
-VM_MEM=2G VM_APPEND="panic_on_warn=1 kmemleak=on" VM_TIMEOUT=2700 \
+VM_MEM=2G VM_APPEND="panic_on_warn=1 kmemleak=on lltimeout=2400" VM_TIMEOUT=5400 \
 	exec "$TOP/scripts/vm.sh" test "$k" debug-tests "${LLTESTS:-}"
