@@ -13,5 +13,5 @@ k=$("$TOP/scripts/build-kernel.sh" debug "$CT" 2>"$RES/build-debug.err" | tail -
 	exit 1
 }
 "$TOP/scripts/initramfs.sh" "$CT" >/dev/null || exit 1
-VM_MEM=2G VM_APPEND="panic_on_warn=1 kmemleak=on lltimeout=2400" VM_TIMEOUT=5400 \
+VM_MEM=2G VM_APPEND="panic_on_warn=1 kmemleak=on lltimeout=2400" VM_TIMEOUT=3600 \
 	exec "$TOP/scripts/vm.sh" test "$k" debug-tests "${LLTESTS:-}"
