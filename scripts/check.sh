@@ -32,7 +32,20 @@ run_order=(bisect stack kunit vm-tests bench-smoke checkpatch config-audit clang
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${order[@]}")
 
+# header STAGE NAME: the stage's "# NAME: VALUE" line (deps, lane), which
+# must be there once; every stage's headers are checked on every run, so
+# that a comment line cannot pass for one (as "# lane: each..." once did).
 header() { sed -n "s/^# $2: //p" "$TOP/scripts/check/$1.sh"; }
+for f in "$TOP"/scripts/check/*.sh; do
+	s=$(basename "$f" .sh)
+	[ "$(grep -c '^# stage ' "$f")" -eq 1 ] || continue
+	[ "$(grep -c '^# lane: ' "$f")" -eq 1 ] && [ "$(grep -c '^# deps: ' "$f")" -le 1 ] ||
+		die "scripts/check/$s.sh: one '# lane:' and at most one '# deps:' line"
+	case $(header "$s" lane) in
+	tree | tip) ;;
+	*) die "scripts/check/$s.sh: unknown lane '$(header "$s" lane)'" ;;
+	esac
+done
 groups=()
 declare -A want=()
 for s in "${stages[@]}"; do

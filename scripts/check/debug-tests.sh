@@ -3,7 +3,7 @@
 # stage debug-tests: the same selftests on the debug kernel (KASAN, lockdep,
 # kmemleak, debug objects, panic_on_warn; it carries bpf.config too).  fs_test
 # alone took over 600 s (the per-binary default) beside a build in the other
-# lane: each binary gets 2400 s here.
+# lane, so each binary gets 2400 s here.
 # deps: btf
 # lane: tip
 . "$(dirname "$0")/../lib.sh"
