@@ -45,7 +45,7 @@ HARNESS_RUN = re.compile(r"^#\s+RUN\s+(\S+)")
 # KUnit results printed on the console at boot (after the printk time).
 KUNIT = re.compile(r"^(?:\[\s*\d+\.\d+\]\s*)?\s*(not ok|ok) \d+ (\S+)")
 BEGIN = re.compile(r"LLTEST-BEGIN (\S+)")
-END = re.compile(r"LLTEST-END (\S+) (-?\d+)")
+END = re.compile(r"LLTEST-END (\S+) (-?\d+)(?: (\d+))?")
 
 
 def kernel_reports(lines):
@@ -102,6 +102,8 @@ def selftest_results(lines, problems):
                 problems.append(f"{current}: exited with {rc}")
             if not seen:
                 problems.append(f"{current}: reported no test")
+            if e.group(3):
+                out.append(f"# {current}: {e.group(3)} s")
             current = None
             continue
         m = TAP.match(l) if current else None
