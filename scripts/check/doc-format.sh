@@ -3,7 +3,9 @@
 # stage doc-format: kernel-doc -Wall on Landlock's sources and uapi header;
 # clang-format-19 on every line the series adds or changes in Landlock's
 # files, its selftests and its sample (some base files are not clang-format
-# clean themselves).
+# clean themselves); the ":Date:" line of each of the three landlock.rst
+# files that the series changes names the month of the last patch changing
+# it (as the Landlock maintainers' own checks require).
 # deps: core
 # lane: tree
 . "$(dirname "$0")/../lib.sh"
@@ -30,4 +32,15 @@ else
 	sed 's/^/    /' "$RES/clang-format.out" | head -60
 	rc=1
 fi
+for f in Documentation/userspace-api/landlock.rst Documentation/security/landlock.rst \
+	Documentation/admin-guide/LSM/landlock.rst; do
+	month=$(LC_ALL=C git log -1 --format=%ad --date='format:%B %Y' series-base..HEAD -- "$f")
+	[ -n "$month" ] || continue
+	if grep -qx ":Date: $month" "$f"; then
+		echo "ok - $f: :Date: $month"
+	else
+		echo "not ok - $f: :Date: is '$(sed -n 's/^:Date: //p' "$f")', its last change is of $month"
+		rc=1
+	fi
+done
 exit $rc
