@@ -8,7 +8,7 @@ OUT ?= $(CURDIR)/out
 export OUT
 BZIMAGE = $(OUT)/build-vm/arch/x86/boot/bzImage
 
-.PHONY: help deps base tree export post status kernel initramfs run shell test check bench fuzz coverage bpf-test fresh-machine clean
+.PHONY: help deps base tree export post status kernel initramfs run shell test check bench fuzz kcsan coverage bpf-test fresh-machine clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -57,6 +57,9 @@ bench: deps ## benchmark the base against the series
 
 fuzz: deps linux/.git ## llstress + trinity on the debug kernel: DURATION=600 SEED=
 	@DURATION="$(DURATION)" SEED="$(SEED)" $(S)/fuzz.sh
+
+kcsan: deps linux/.git ## racy paths under KCSAN: selftests, then llstress DURATION=300
+	@DURATION="$(DURATION)" SEED="$(SEED)" $(S)/kcsan.sh
 
 coverage: deps linux/.git ## gcov line coverage of security/landlock/ by all tests
 	@$(S)/coverage.sh
