@@ -22,7 +22,7 @@ mkdir -p "$dir"
 pristine=$dir/bookworm-minbase.tar
 if [ ! -f "$pristine" ]; then
 	log "building a minimal Debian 12 root (mmdebstrap, once)"
-	mmdebstrap --variant=minbase --include=git,make,ca-certificates \
+	mmdebstrap --variant=minbase --format=tar --include=git,make,ca-certificates \
 		bookworm "$pristine.tmp" \
 		"deb $BASE_MIRROR bookworm main" \
 		"deb $BASE_MIRROR bookworm-updates main" \
