@@ -20,7 +20,7 @@ group_pkgs() {
 	case $1 in
 	core) echo build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 		rsync xz-utils python3 python3-ply python3-git git ccache sparse \
-		codespell clang-format-19 qemu-system-x86 busybox-static libcap-dev \
+		codespell clang-format-14 clang-format-19 qemu-system-x86 busybox-static libcap-dev \
 		file perl gnuplot-nox ;;
 	btf) echo pahole ;;
 	clang) echo clang-19 lld-19 llvm-19 ;;
