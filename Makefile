@@ -8,7 +8,7 @@ OUT ?= $(CURDIR)/out
 export OUT
 BZIMAGE = $(OUT)/build-vm/arch/x86/boot/bzImage
 
-.PHONY: help deps base tree export post status kernel initramfs run shell test check bench fuzz kcsan coverage bpf-test fresh-machine clean
+.PHONY: help deps base tree export post status kernel initramfs run shell test check bench fuzz kcsan faults coverage bpf-test fresh-machine clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -60,6 +60,9 @@ fuzz: deps linux/.git ## llstress + trinity on the debug kernel: DURATION=600 SE
 
 kcsan: deps linux/.git ## racy paths under KCSAN: selftests, then llstress DURATION=300
 	@DURATION="$(DURATION)" SEED="$(SEED)" $(S)/kcsan.sh
+
+faults: deps linux/.git ## fail every allocation of the series' operations in turn: OPS=a,b
+	@OPS="$(OPS)" $(S)/faults.sh
 
 coverage: deps linux/.git ## gcov line coverage of security/landlock/ by all tests
 	@$(S)/coverage.sh

@@ -8,8 +8,9 @@
 # instrumented), "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without
 # tracepoints), "noaudit-notrace" (neither), "clang" (vm built with Debian's
 # clang-19 and LLVM tools), "bpf" (vm + bpf.config: BPF LSM and BTF),
-# "kcsan" (vm + kcsan.config: the data-race detector, make kcsan) or "base"
-# (the base tree, as vm).  The Landlock selftests' own config
+# "kcsan" (vm + kcsan.config: the data-race detector, make kcsan), "faults"
+# (vm + debug.config + faults.config: allocation failure injection, make
+# faults) or "base" (the base tree, as vm).  The Landlock selftests' own config
 # fragment is merged after vm.config, so an option a test needs and the VM
 # lacks fails the build loudly.  CC (default gcc) is honoured, through
 # ccache when available.  Builds MAKE-ARGS when given, else bzImage and
@@ -43,6 +44,7 @@ notrace) frags+=("$TOP/config/notrace.config") ;;
 noaudit-notrace) frags+=("$TOP/config/noaudit.config" "$TOP/config/notrace.config") ;;
 bpf) frags+=("$TOP/config/bpf.config") ;;
 kcsan) frags+=("$TOP/config/kcsan.config") ;;
+faults) frags+=("$TOP/config/debug.config" "$TOP/config/faults.config") ;;
 clang)
 	cc=clang-19
 	extra+=(LLVM=-19)

@@ -149,6 +149,11 @@ MODES = {
     "demo": {"end": "LLDEMO-END", "section": "DEMO"},
     "bench": {"end": "LLBENCH-END", "quiet": True},
     "kunit": {"end": "LLKUNIT-END", "quiet": True},
+    "faults": {
+        "end": "LLFAULT-END",
+        "show": re.compile(r"LLFAULT[ -]"),
+        "require": re.compile(r"LLFAULT-RESULT ops=[1-9]\d* .*violations=0$"),
+    },
     "fuzz": {
         "end": "LLFUZZ-END",
         "show": re.compile(r"LLFUZZ-|LLSTRESS-(BEGIN|VIOLATION|HANG|RESULT)"),
