@@ -6,32 +6,40 @@
  *   llfault --list              list the operations
  *
  * For each operation, N = 1, 2, ...: a new child process prepares the
- * situation (rulesets, sibling threads, a staged restriction, a server
- * socket), writes N to /proc/thread-self/fail-nth and makes the call, so
- * that the Nth fault point that the calling thread reaches (a slab or page
- * allocation: failslab and fail_page_alloc, told not to spare sleeping
- * allocations) fails.  The count is per thread, so no other task is hit and
- * no task filter is needed.  The loop ends at the first N that the call
- * completes without reaching: N - 1 is then the number of allocation sites
- * the operation reached (the base kernel's and the series').  After each
- * call the child checks the invariants of the operation:
+ * situation (rulesets, sibling threads with credentials of their own, a
+ * staged restriction, a server socket), writes N to the fail-nth file of the
+ * calling thread (or of a sibling thread, whose part of a thread-sync call
+ * runs in its own context) and makes the call, so that the Nth fault point
+ * that thread reaches (a slab or page allocation: failslab and
+ * fail_page_alloc, told not to spare sleeping allocations) fails.  The count
+ * is per thread, so no other task is hit and no task filter is needed.  The
+ * loop ends at the first N that the call completes without reaching: N - 1
+ * is then the number of allocation sites that the operation reached, the
+ * base kernel's and the series' (on the debug kernel, kmemleak's and KASAN's
+ * own allocations too, which absorb their failures; and for an execution,
+ * the new program's start-up up to its first instruction of main()).
  *
- *   - the call succeeded, or failed with ENOMEM or the operation's own
- *     errno (a scoped connection: EPERM);
- *   - after a failure, nothing changed: no file descriptor was left open;
- *     the secret file is still readable in every thread and the threads'
- *     no_new_privs is what it was; a restriction staged before the call is
- *     still staged (an execution without failure enforces it) and one
- *     staged by a failed call is not;
- *   - after a success, the operation took full effect in every thread;
- *   - an operation that must never succeed (a scoped connection to a socket
- *     served outside the domain; executing a memfd created in a domain that
- *     denies it) did not, whatever failed.
- *
- * An execution that succeeds runs llfault again as "--probe", which reports
- * from the new program.  An execution whose failure came after its point of
- * no return kills the process: that is counted as "killed", not as a
- * violation (the kernel cannot return an error from there).
+ * After each call the child checks the invariants of the operation:
+ *   - the call succeeded, or failed with ENOMEM or an errno that the
+ *     operation documents for a failed allocation (execve: E2BIG when the
+ *     new stack's pages cannot be had; a memfd: ENOSPC when its inode
+ *     cannot);
+ *   - after a failure nothing changed: no descriptor was left open; in
+ *     every thread the secret file is still readable and no_new_privs is
+ *     what it was; a restriction staged before the call is still staged,
+ *     as it was, for every thread (a later execution, from a sibling thread,
+ *     enforces exactly it), and one that the call would have staged is not;
+ *   - after a success the operation took full effect, in every thread;
+ *   - what must never succeed did not, whatever failed: a scoped connection
+ *     to a socket served outside the domain; executing or mapping
+ *     executable a memfd created in a domain that denies it.
+ * An execution that succeeds runs llfault again as "--probe", which checks
+ * from the new program and reports.  An execution whose failure came past
+ * its point of no return kills the process: that is counted as "killed",
+ * not as a violation (the kernel cannot return an error from there); for
+ * the other operations a death is a violation.  A call that hangs for 60 s
+ * is a violation.  An operation that reaches no allocation at all is a
+ * violation too (the test would prove nothing).
  *
  * Prints one line per operation and a result line:
  *   LLFAULT op=NAME sites=S injected=I ok=.. enomem=.. errno=.. killed=.. violations=V
@@ -67,7 +75,8 @@
 #define DIR "/tmp/llfault"
 #define SECRET DIR "/secret"
 #define SIBLINGS 2
-#define DEFAULT_MAX 2000
+#define DEFAULT_MAX 1000
+#define CALL_SECS 60
 
 /* What a child (or the program it executed) reports to the parent. */
 struct record {
@@ -77,28 +86,39 @@ struct record {
 	char violation[200];
 };
 
+/* What the threads of a process must see: 0 (allowed) or an errno. */
+struct expect {
+	int secret; /* reading the secret file */
+	int fifo; /* making a FIFO in DIR */
+	int nnp; /* no_new_privs of the sibling threads, or of a new program */
+};
+
 struct ctx {
 	const char *self;
 	int report_fd;
 	int nth_fd;
 	int lowest_fd; /* the lowest free descriptor before the call */
 	int ruleset_fd;
-	int fd; /* the operation's own descriptor (path, socket) */
+	int fd; /* the operation's own descriptor (path, socket, memfd) */
+	bool threads; /* sibling threads were started */
 	char sock_path[108];
-	pthread_t threads[SIBLINGS];
 	struct record rec;
 };
 
 struct op {
 	const char *name;
-	/* Errno that the call may return besides ENOMEM (0: none). */
-	int own_errno;
+	/* Errnos that the call may return besides ENOMEM (0-terminated). */
+	int errnos[4];
 	/* Fail the allocations of a sibling thread instead of the caller's. */
 	bool in_sibling;
+	/* An execution: may be killed past its point of no return. */
+	bool exec;
 	void (*prepare)(struct ctx *c);
 	long (*call)(struct ctx *c);
 	void (*check)(struct ctx *c);
 };
+
+static const struct expect free_view = { 0, 0, 0 };
 
 static int create_ruleset(const struct landlock_ruleset_attr *attr,
 			  size_t size, __u32 flags)
@@ -123,6 +143,11 @@ static void die(const char *what)
 	exit(3);
 }
 
+static const char *ename(int err)
+{
+	return err ? strerrorname_np(err) : "allowed";
+}
+
 static void violation(struct ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -137,11 +162,15 @@ static void violation(struct ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A ruleset denying to read files but beneath / (so not the secret). */
-static int secret_ruleset(__u64 denied, __u64 scoped)
+/*
+ * A ruleset that denies reading files but beneath /bin, /proc and /dev (so
+ * the secret), or (FIFO) one that denies making FIFOs.
+ */
+static int make_ruleset(bool fifo, __u64 denied, __u64 scoped)
 {
 	struct landlock_ruleset_attr attr = {
-		.handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE,
+		.handled_access_fs = fifo ? LANDLOCK_ACCESS_FS_MAKE_FIFO :
+					    LANDLOCK_ACCESS_FS_READ_FILE,
 		.scoped = scoped,
 		.denied = denied,
 	};
@@ -153,7 +182,8 @@ static int secret_ruleset(__u64 denied, __u64 scoped)
 
 	if (fd < 0)
 		die("landlock_create_ruleset");
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+	for (size_t i = 0; !fifo && i < sizeof(allowed) / sizeof(allowed[0]);
+	     i++) {
 		pb.parent_fd = open(allowed[i], O_PATH | O_CLOEXEC);
 		if (pb.parent_fd < 0 || add_rule(fd, &pb))
 			die("landlock_add_rule");
@@ -162,41 +192,72 @@ static int secret_ruleset(__u64 denied, __u64 scoped)
 	return fd;
 }
 
-/* 0 if the secret can be read by the calling thread, else the errno. */
-static int secret_errno(void)
-{
-	int fd = open(SECRET, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
-/* The calling thread's view: secret readable?, no_new_privs. */
+/* What the calling thread sees. */
 struct view {
 	int secret;
+	int fifo;
 	int nnp;
 };
 
 static struct view thread_view(void)
 {
-	return (struct view){ secret_errno(), prctl(PR_GET_NO_NEW_PRIVS) };
+	struct view v = { .nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) };
+	char fifo[64];
+	int fd = open(SECRET, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		v.secret = errno;
+	else
+		close(fd);
+	snprintf(fifo, sizeof(fifo), DIR "/fifo-%d", gettid());
+	if (mknod(fifo, S_IFIFO | 0600, 0))
+		v.fifo = errno;
+	else
+		unlink(fifo);
+	return v;
 }
 
-/* Sibling threads wait for requests to report their view. */
+static void compare(struct ctx *c, const char *who, struct view v, int secret,
+		    int fifo, int nnp)
+{
+	if (v.secret != secret || v.fifo != fifo || v.nnp != nnp)
+		violation(c, "%s: secret %s, FIFO %s, no_new_privs %d (expected %s, %s, %d)",
+			  who, ename(v.secret), ename(v.fifo), v.nnp,
+			  ename(secret), ename(fifo), nnp);
+}
+
+/*
+ * Sibling threads, each with credentials of its own (as after a setuid() in
+ * one thread), so that thread-sync prepares new ones for each: they wait for
+ * requests to report what they see, or to execute the probe.
+ */
 static pthread_barrier_t bar_ask, bar_done;
 static struct view sibling_views[SIBLINGS];
 static pid_t sibling_tids[SIBLINGS];
+static struct ctx *exec_request;
+static struct expect exec_expect;
+static long exec_probe(struct ctx *c, struct expect e, bool as_call);
+static void send_record(int fd, struct record *r);
 
 static void *sibling(void *arg)
 {
 	long i = (long)arg;
 
+	/* A credential change of this thread only: new credentials. */
+	if (syscall(SYS_prctl, PR_SET_KEEPCAPS, 0, 0, 0, 0))
+		die("PR_SET_KEEPCAPS");
 	sibling_tids[i] = gettid();
 	pthread_barrier_wait(&bar_done);
 	for (;;) {
 		pthread_barrier_wait(&bar_ask);
+		if (i == 0 && exec_request) {
+			long err = exec_probe(exec_request, exec_expect, false);
+
+			violation(exec_request, "execve of the probe from a sibling: %s",
+				  ename(err));
+			send_record(exec_request->report_fd, &exec_request->rec);
+			exit(0);
+		}
 		sibling_views[i] = thread_view();
 		pthread_barrier_wait(&bar_done);
 	}
@@ -205,35 +266,31 @@ static void *sibling(void *arg)
 
 static void start_siblings(struct ctx *c)
 {
+	pthread_t t;
+
 	pthread_barrier_init(&bar_ask, NULL, SIBLINGS + 1);
 	pthread_barrier_init(&bar_done, NULL, SIBLINGS + 1);
 	for (long i = 0; i < SIBLINGS; i++)
-		if (pthread_create(&c->threads[i], NULL, sibling, (void *)i))
+		if (pthread_create(&t, NULL, sibling, (void *)i))
 			die("pthread_create");
 	pthread_barrier_wait(&bar_done);
+	c->threads = true;
 }
 
-/* Every thread's view must be WANT (main thread: MAIN_NNP). */
-static void check_threads(struct ctx *c, bool threads, int secret, int nnp,
-			  int main_nnp)
+/* Every thread must see E (the calling thread has no_new_privs). */
+static void check_threads(struct ctx *c, struct expect e)
 {
-	struct view v = thread_view();
+	char who[32];
 
-	if (v.secret != secret || v.nnp != main_nnp)
-		violation(c, "calling thread: secret %s, no_new_privs %d (expected %s, %d)",
-			  strerrorname_np(v.secret) ?: "readable", v.nnp,
-			  strerrorname_np(secret) ?: "readable", main_nnp);
-	if (!threads)
+	compare(c, "calling thread", thread_view(), e.secret, e.fifo, 1);
+	if (!c->threads)
 		return;
 	pthread_barrier_wait(&bar_ask);
 	pthread_barrier_wait(&bar_done);
-	for (int i = 0; i < SIBLINGS; i++)
-		if (sibling_views[i].secret != secret ||
-		    sibling_views[i].nnp != nnp)
-			violation(c, "sibling %d: secret %s, no_new_privs %d (expected %s, %d)",
-				  i, strerrorname_np(sibling_views[i].secret) ?: "readable",
-				  sibling_views[i].nnp,
-				  strerrorname_np(secret) ?: "readable", nnp);
+	for (int i = 0; i < SIBLINGS; i++) {
+		snprintf(who, sizeof(who), "sibling %d", i);
+		compare(c, who, sibling_views[i], e.secret, e.fifo, e.nnp);
+	}
 }
 
 static void set_nnp(void)
@@ -243,18 +300,18 @@ static void set_nnp(void)
 }
 
 /*
- * Executes the probe, which reports to the parent; returns the errno.  The
- * probe reports the call's outcome: the execution itself (AS_CALL: it
- * succeeded, and the probe reads whether a fault was injected), or the one
- * in c->rec.
+ * Executes the probe, which checks that it sees E (E.nnp: its own
+ * no_new_privs) and reports to the parent; returns the errno.  The probe
+ * reports the call's outcome: the execution itself (AS_CALL: it succeeded,
+ * and the probe reads whether a fault was injected), or the one in c->rec.
  */
-static long exec_probe(struct ctx *c, bool restricted, bool as_call)
+static long exec_probe(struct ctx *c, struct expect e, bool as_call)
 {
-	char fd[16], outcome[32];
-	char *argv[] = { (char *)c->self, "--probe", fd,
-			 restricted ? "restricted" : "free", outcome, NULL };
+	char fds[32], want[48], outcome[32];
+	char *argv[] = { (char *)c->self, "--probe", fds, want, outcome, NULL };
 
-	snprintf(fd, sizeof(fd), "%d", c->report_fd);
+	snprintf(fds, sizeof(fds), "%d:%d", c->report_fd, c->nth_fd);
+	snprintf(want, sizeof(want), "%d:%d:%d", e.secret, e.fifo, e.nnp);
 	if (as_call)
 		strcpy(outcome, "exec");
 	else
@@ -262,6 +319,26 @@ static long exec_probe(struct ctx *c, bool restricted, bool as_call)
 			 c->rec.err);
 	execve(c->self, argv, environ);
 	return errno;
+}
+
+/*
+ * Executes the probe from a sibling thread (a staged restriction is every
+ * thread's; E.nnp is the sibling's), or from the calling thread when there
+ * is none.
+ */
+static void exec_from_sibling(struct ctx *c, struct expect e)
+{
+	long err;
+
+	if (c->threads) {
+		exec_request = c;
+		exec_expect = e;
+		pthread_barrier_wait(&bar_ask);
+		/* The sibling's execution ends this thread. */
+		pause();
+	}
+	err = exec_probe(c, e, false);
+	violation(c, "execve of the probe: %s", ename(err));
 }
 
 /* --- Operations --------------------------------------------------------- */
@@ -283,20 +360,20 @@ static long call_create(struct ctx *c)
 	return c->fd < 0 ? errno : 0;
 }
 
-static void check_create(struct ctx *c)
+/* A failure leaves no descriptor: the lowest free one is the same. */
+static void check_no_fd(struct ctx *c)
 {
-	/* A failure leaves no descriptor: the lowest free one is the same. */
 	int fd = dup(0);
 
 	if (c->rec.err && fd != c->lowest_fd)
-		violation(c, "a failed creation left descriptor %d open",
+		violation(c, "a failed call left descriptor %d open",
 			  c->lowest_fd);
 	close(fd);
 }
 
 static void prep_add_rule(struct ctx *c)
 {
-	c->ruleset_fd = secret_ruleset(0, 0);
+	c->ruleset_fd = make_ruleset(false, 0, 0);
 	c->fd = open(DIR, O_PATH | O_CLOEXEC);
 	if (c->fd < 0)
 		die(DIR);
@@ -318,12 +395,20 @@ static void check_add_rule(struct ctx *c)
 	set_nnp();
 	if (restrict_self(c->ruleset_fd, 0))
 		die("landlock_restrict_self");
-	check_threads(c, false, c->rec.err ? EACCES : 0, 1, 1);
+	check_threads(c, (struct expect){ c->rec.err ? EACCES : 0, 0, 1 });
 }
 
+/* The secret ruleset; the calling thread alone has no_new_privs. */
 static void prep_restrict(struct ctx *c)
 {
-	c->ruleset_fd = secret_ruleset(0, 0);
+	c->ruleset_fd = make_ruleset(false, 0, 0);
+	set_nnp();
+}
+
+static void prep_threads(struct ctx *c)
+{
+	c->ruleset_fd = make_ruleset(false, 0, 0);
+	start_siblings(c);
 	set_nnp();
 }
 
@@ -332,31 +417,22 @@ static long call_restrict(struct ctx *c)
 	return restrict_self(c->ruleset_fd, 0) ? errno : 0;
 }
 
-static void check_restrict(struct ctx *c)
-{
-	check_threads(c, false, c->rec.err ? 0 : EACCES, 1, 1);
-}
-
-static void prep_threads(struct ctx *c)
-{
-	c->ruleset_fd = secret_ruleset(0, 0);
-	set_nnp();
-	start_siblings(c);
-}
-
 static long call_tsync(struct ctx *c)
 {
 	return restrict_self(c->ruleset_fd, LANDLOCK_RESTRICT_SELF_TSYNC) ?
 		       errno : 0;
 }
 
-static void check_tsync(struct ctx *c)
+static void check_restrict(struct ctx *c)
 {
-	/* All threads or none: no_new_privs follows the domain. */
+	/*
+	 * All threads or none (thread-sync): no_new_privs follows the domain;
+	 * without thread-sync the siblings are never restricted.
+	 */
 	if (c->rec.err)
-		check_threads(c, true, 0, 0, 1);
+		check_threads(c, free_view);
 	else
-		check_threads(c, true, EACCES, 1, 1);
+		check_threads(c, (struct expect){ EACCES, 0, 1 });
 }
 
 static long call_stage(struct ctx *c)
@@ -367,61 +443,119 @@ static long call_stage(struct ctx *c)
 
 static void check_stage(struct ctx *c)
 {
-	long err;
-
 	/* Nothing is enforced before the execution. */
-	check_threads(c, true, 0, c->rec.err ? 0 : 1, 1);
+	check_threads(c, (struct expect){ 0, 0, c->rec.err ? 0 : 1 });
 	if (c->rec.violation[0])
 		return;
-	/* The probe is restricted exactly when the staging succeeded. */
-	err = exec_probe(c, !c->rec.err, false);
-	violation(c, "execve of the probe after staging: %s",
-		  strerrorname_np(err));
+	/*
+	 * A sibling's execution is restricted exactly if the call staged, which
+	 * also gave the sibling no_new_privs.
+	 */
+	exec_from_sibling(c, c->rec.err ? free_view :
+					  (struct expect){ EACCES, 0, 1 });
 }
 
+/* The secret ruleset staged; then (REPLACE) a FIFO ruleset to stage. */
 static void prep_staged(struct ctx *c)
+{
+	prep_threads(c);
+	if (restrict_self(c->ruleset_fd, LANDLOCK_RESTRICT_SELF_ON_EXEC))
+		die("staging");
+}
+
+static void prep_replace(struct ctx *c)
+{
+	prep_staged(c);
+	close(c->ruleset_fd);
+	c->ruleset_fd = make_ruleset(true, 0, 0);
+}
+
+static void check_replace(struct ctx *c)
+{
+	/* The first staged restriction, or the second: never both, nor none. */
+	check_threads(c, (struct expect){ 0, 0, 1 });
+	if (c->rec.violation[0])
+		return;
+	exec_from_sibling(c, c->rec.err ? (struct expect){ EACCES, 0, 1 } :
+					  (struct expect){ 0, EACCES, 1 });
+}
+
+static long call_cancel(struct ctx *c)
+{
+	(void)c;
+	return restrict_self(-1, LANDLOCK_RESTRICT_SELF_ON_EXEC) ? errno : 0;
+}
+
+static void check_cancel(struct ctx *c)
+{
+	check_threads(c, (struct expect){ 0, 0, 1 });
+	if (c->rec.violation[0])
+		return;
+	exec_from_sibling(c, (struct expect){ c->rec.err ? EACCES : 0, 0, 1 });
+}
+
+/* Staged, then the domain changes: the execution must rebuild it. */
+static void prep_staged_changed(struct ctx *c)
+{
+	int fd;
+
+	prep_restrict(c);
+	if (restrict_self(c->ruleset_fd, LANDLOCK_RESTRICT_SELF_ON_EXEC))
+		die("staging");
+	fd = make_ruleset(true, 0, 0);
+	if (restrict_self(fd, 0))
+		die("restricting after staging");
+	close(fd);
+}
+
+static void prep_staged_alone(struct ctx *c)
 {
 	prep_restrict(c);
 	if (restrict_self(c->ruleset_fd, LANDLOCK_RESTRICT_SELF_ON_EXEC))
 		die("staging");
 }
 
-static void prep_staged_changed(struct ctx *c)
+/* What the program that a staged execution starts sees. */
+static struct expect staged_view(bool changed)
 {
-	struct landlock_ruleset_attr attr = {
-		.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_FIFO,
-	};
-	int fd;
-
-	prep_staged(c);
-	/* The domain changes after the staging: the execution rebuilds. */
-	fd = create_ruleset(&attr, sizeof(attr), 0);
-	if (fd < 0 || restrict_self(fd, 0))
-		die("restricting after staging");
-	close(fd);
+	return (struct expect){ EACCES, changed ? EACCES : 0, 1 };
 }
 
-static long call_exec(struct ctx *c)
+static long call_exec_commit(struct ctx *c)
 {
-	return exec_probe(c, true, true);
+	return exec_probe(c, staged_view(false), true);
 }
 
-static void check_exec(struct ctx *c)
+static long call_exec_rebuild(struct ctx *c)
+{
+	return exec_probe(c, staged_view(true), true);
+}
+
+static void check_exec(struct ctx *c, bool changed)
 {
 	long err;
 
 	/* The failed execution enforced nothing and unstaged nothing. */
-	check_threads(c, false, 0, 1, 1);
+	check_threads(c, (struct expect){ 0, changed ? EACCES : 0, 1 });
 	if (c->rec.violation[0])
 		return;
-	err = exec_probe(c, true, false);
-	violation(c, "execve of the probe after a failed one: %s",
-		  strerrorname_np(err));
+	err = exec_probe(c, staged_view(changed), false);
+	violation(c, "execve of the probe after a failed one: %s", ename(err));
+}
+
+static void check_exec_commit(struct ctx *c)
+{
+	check_exec(c, false);
+}
+
+static void check_exec_rebuild(struct ctx *c)
+{
+	check_exec(c, true);
 }
 
 static void prep_memfd(struct ctx *c)
 {
-	c->ruleset_fd = secret_ruleset(LANDLOCK_DENY_EXECUTE_MEMFD, 0);
+	c->ruleset_fd = make_ruleset(false, LANDLOCK_DENY_EXECUTE_MEMFD, 0);
 	set_nnp();
 	if (restrict_self(c->ruleset_fd, 0))
 		die("landlock_restrict_self");
@@ -435,21 +569,38 @@ static long call_memfd(struct ctx *c)
 
 static void check_memfd(struct ctx *c)
 {
+	static const char script[] = "#!/bin/busybox true\n";
+	char *const argv[] = { "memfd", NULL };
 	void *p;
 
+	check_no_fd(c);
 	if (c->rec.err)
 		return;
-	if (ftruncate(c->fd, 4096))
+	if (ftruncate(c->fd, 4096) ||
+	    pwrite(c->fd, script, sizeof(script) - 1, 0) < 0)
 		die("ftruncate");
 	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, c->fd, 0);
 	if (p != MAP_FAILED)
-		violation(c, "a memfd created in the domain maps executable");
+		violation(c, "mmap(PROT_EXEC) of the memfd succeeded");
 	else if (errno != EACCES)
 		violation(c, "mmap(PROT_EXEC) of the memfd: %s (expected EACCES)",
-			  strerrorname_np(errno));
+			  ename(errno));
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, c->fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	if (!mprotect(p, 4096, PROT_READ | PROT_EXEC))
+		violation(c, "mprotect(PROT_EXEC) of the memfd succeeded");
+	else if (errno != EACCES)
+		violation(c, "mprotect(PROT_EXEC) of the memfd: %s (expected EACCES)",
+			  ename(errno));
+	/* A success would run busybox true: no report, a violation. */
+	syscall(SYS_execveat, c->fd, "", argv, environ, AT_EMPTY_PATH);
+	if (errno != EACCES)
+		violation(c, "execveat of the memfd: %s (expected EACCES)",
+			  ename(errno));
 }
 
-static int serve(struct ctx *c)
+static void serve(struct ctx *c)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -459,12 +610,12 @@ static int serve(struct ctx *c)
 	unlink(c->sock_path);
 	if (fd < 0 || bind(fd, (void *)&addr, sizeof(addr)) || listen(fd, 4))
 		die("server socket");
-	return fd;
 }
 
 static void scope(struct ctx *c)
 {
-	c->ruleset_fd = secret_ruleset(0, LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET);
+	c->ruleset_fd =
+		make_ruleset(false, 0, LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET);
 	set_nnp();
 	if (restrict_self(c->ruleset_fd, 0))
 		die("landlock_restrict_self");
@@ -501,27 +652,40 @@ static void check_connect_outside(struct ctx *c)
 
 static void check_connect_inside(struct ctx *c)
 {
+	/* Any errno but ENOMEM and ENOBUFS (a denial) is a violation. */
 	unlink(c->sock_path);
 }
 
+#define EXEC_ERRNOS { E2BIG, EFAULT, 0 }
 static const struct op ops[] = {
-	{ "create_ruleset", 0, false, prep_none, call_create, check_create },
-	{ "add_rule", 0, false, prep_add_rule, call_add_rule, check_add_rule },
-	{ "restrict", 0, false, prep_restrict, call_restrict, check_restrict },
-	{ "restrict_tsync", 0, false, prep_threads, call_tsync, check_tsync },
-	{ "restrict_tsync_sibling", 0, true, prep_threads, call_tsync,
-	  check_tsync },
-	{ "stage_on_exec", 0, false, prep_threads, call_stage, check_stage },
-	{ "stage_on_exec_sibling", 0, true, prep_threads, call_stage,
+	{ "create_ruleset", { ENFILE, 0 }, false, false, prep_none,
+	  call_create, check_no_fd },
+	{ "add_rule", { 0 }, false, false, prep_add_rule, call_add_rule,
+	  check_add_rule },
+	{ "restrict", { 0 }, false, false, prep_restrict, call_restrict,
+	  check_restrict },
+	{ "restrict_tsync", { 0 }, false, false, prep_threads, call_tsync,
+	  check_restrict },
+	{ "restrict_tsync_sibling", { 0 }, true, false, prep_threads,
+	  call_tsync, check_restrict },
+	{ "stage_on_exec", { 0 }, false, false, prep_threads, call_stage,
 	  check_stage },
-	{ "exec_commit", 0, false, prep_staged, call_exec, check_exec },
-	{ "exec_rebuild", 0, false, prep_staged_changed, call_exec,
-	  check_exec },
-	{ "memfd_create", 0, false, prep_memfd, call_memfd, check_memfd },
-	{ "connect_outside", EPERM, false, prep_connect_outside, call_connect,
-	  check_connect_outside },
-	{ "connect_inside", 0, false, prep_connect_inside, call_connect,
-	  check_connect_inside },
+	{ "stage_on_exec_sibling", { 0 }, true, false, prep_threads,
+	  call_stage, check_stage },
+	{ "stage_replace", { 0 }, false, false, prep_replace, call_stage,
+	  check_replace },
+	{ "stage_cancel", { 0 }, false, false, prep_staged, call_cancel,
+	  check_cancel },
+	{ "exec_commit", EXEC_ERRNOS, false, true, prep_staged_alone,
+	  call_exec_commit, check_exec_commit },
+	{ "exec_rebuild", EXEC_ERRNOS, false, true, prep_staged_changed,
+	  call_exec_rebuild, check_exec_rebuild },
+	{ "memfd_create", { ENOSPC, ENFILE, 0 }, false, false, prep_memfd,
+	  call_memfd, check_memfd },
+	{ "connect_outside", { EPERM, ENOBUFS, 0 }, false, false,
+	  prep_connect_outside, call_connect, check_connect_outside },
+	{ "connect_inside", { ENOBUFS, 0 }, false, false, prep_connect_inside,
+	  call_connect, check_connect_inside },
 };
 
 /* --- Driver ------------------------------------------------------------- */
@@ -537,13 +701,14 @@ static void write_file(const char *path, const char *val)
 	close(fd);
 }
 
-/* Reads and clears the thread's fail-nth: true if the fault was injected. */
+/* Reads and clears a fail-nth count: true if the fault was injected. */
 static bool disarm(int nth_fd)
 {
 	char buf[16] = "";
 
-	pread(nth_fd, buf, sizeof(buf) - 1, 0);
-	pwrite(nth_fd, "0", 1, 0);
+	if (pread(nth_fd, buf, sizeof(buf) - 1, 0) <= 0 ||
+	    pwrite(nth_fd, "0", 1, 0) != 1)
+		die("fail-nth");
 	return atoi(buf) == 0;
 }
 
@@ -554,24 +719,41 @@ static void send_record(int fd, struct record *r)
 		exit(3);
 }
 
-/* The executed program: reports its view to the parent. */
+/*
+ * The executed program: --probe REPORT_FD:NTH_FD SECRET:FIFO OUTCOME.  The
+ * fail-nth descriptor comes from before the execution, so that no fault is
+ * spent on opening it.
+ */
 static int probe(char **argv)
 {
-	int nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	struct ctx c = { .report_fd = atoi(argv[2]) };
-	bool restricted = !strcmp(argv[3], "restricted");
-	bool injected = nth_fd >= 0 && disarm(nth_fd);
+	struct ctx c = {};
+	struct expect e;
+	int nth_fd;
 
-	if (strcmp(argv[4], "exec")) {
+	if (sscanf(argv[2], "%d:%d", &c.report_fd, &nth_fd) != 2 ||
+	    sscanf(argv[3], "%d:%d:%d", &e.secret, &e.fifo, &e.nnp) != 3)
+		return 3;
+	if (!strcmp(argv[4], "exec")) {
+		/* The execution was the call: did a fault get injected? */
+		c.rec.injected = disarm(nth_fd);
+	} else {
 		/* The outcome of the call before this execution. */
 		c.rec.injected = atoi(argv[4]);
 		c.rec.err = atol(strchr(argv[4], ':') + 1);
-	} else {
-		c.rec.injected = injected;
 	}
-	check_threads(&c, false, restricted ? EACCES : 0, 1, 1);
+	compare(&c, "new program", thread_view(), e.secret, e.fifo, e.nnp);
 	send_record(c.report_fd, &c.rec);
 	return 0;
+}
+
+static bool errno_ok(const struct op *op, long err)
+{
+	if (!err || err == ENOMEM)
+		return true;
+	for (int i = 0; op->errnos[i]; i++)
+		if (op->errnos[i] == err)
+			return true;
+	return false;
 }
 
 static void child(const struct op *op, const char *self, int report_fd,
@@ -586,22 +768,25 @@ static void child(const struct op *op, const char *self, int report_fd,
 	if (op->in_sibling)
 		snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth",
 			 sibling_tids[0]);
-	c.nth_fd = open(path, O_RDWR | O_CLOEXEC);
+	/* Kept open across the probe's execution (no O_CLOEXEC). */
+	c.nth_fd = open(path, O_RDWR);
 	if (c.nth_fd < 0)
 		die(path);
 	c.lowest_fd = dup(0);
 	close(c.lowest_fd);
 	snprintf(nth, sizeof(nth), "%d", n);
-	/* Touch what the call and disarm() use, so that no page fault of
-	 * ours is among the counted faults.
+	/*
+	 * Touch what the call and disarm() use, so that no page fault of ours
+	 * is among the counted faults.
 	 */
 	disarm(c.nth_fd);
+	alarm(CALL_SECS);
 	if (pwrite(c.nth_fd, nth, strlen(nth), 0) < 0)
 		die("fail-nth");
 	c.rec.err = op->call(&c);
 	c.rec.injected = disarm(c.nth_fd);
-	if (c.rec.err && c.rec.err != ENOMEM && c.rec.err != op->own_errno)
-		violation(&c, "failed with %s", strerrorname_np(c.rec.err));
+	if (!errno_ok(op, c.rec.err))
+		violation(&c, "failed with %s", ename(c.rec.err));
 	if (!c.rec.violation[0])
 		op->check(&c);
 	send_record(report_fd, &c.rec);
@@ -609,9 +794,10 @@ static void child(const struct op *op, const char *self, int report_fd,
 }
 
 struct tally {
-	int sites, injected, ok, enomem, own, killed, violations;
+	int sites, injected, ok, enomem, other, killed, violations;
 };
 
+/* One call with the Nth allocation failed: false once N is not reached. */
 static bool run_one(const struct op *op, const char *self, int n,
 		    struct tally *t)
 {
@@ -636,16 +822,21 @@ static bool run_one(const struct op *op, const char *self, int n,
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	if (!rec.done) {
-		if (WIFSIGNALED(status)) {
+		if (op->exec && WIFSIGNALED(status) &&
+		    WTERMSIG(status) != SIGALRM) {
 			/* A failure past the execution's point of no return. */
 			t->killed++;
 			t->injected++;
 			return true;
 		}
-		printf("LLFAULT-VIOLATION op=%s n=%d: no report (status %#x)\n",
-		       op->name, n, status);
+		printf("LLFAULT-VIOLATION op=%s n=%d: no report (%s %d)\n",
+		       op->name, n,
+		       WIFSIGNALED(status) ? "signal" : "exit status",
+		       WIFSIGNALED(status) ? WTERMSIG(status) :
+					     WEXITSTATUS(status));
 		t->violations++;
-		return false;
+		t->injected++;
+		return true;
 	}
 	if (rec.violation[0]) {
 		printf("LLFAULT-VIOLATION op=%s n=%d: %s\n", op->name, n,
@@ -660,15 +851,14 @@ static bool run_one(const struct op *op, const char *self, int n,
 	else if (rec.err == ENOMEM)
 		t->enomem++;
 	else
-		t->own++;
+		t->other++;
 	return true;
 }
 
 int main(int argc, char **argv)
 {
 	int max = DEFAULT_MAX, nops = 0, total_inj = 0, total_viol = 0, i;
-	const char *self = "/proc/self/exe";
-	char exe[256];
+	char self[256];
 	ssize_t len;
 
 	if (argc >= 5 && !strcmp(argv[1], "--probe"))
@@ -683,11 +873,10 @@ int main(int argc, char **argv)
 		max = atoi(argv[2]);
 		i = 3;
 	}
-	len = readlink(self, exe, sizeof(exe) - 1);
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len < 0)
 		die("readlink");
-	exe[len] = '\0';
-	self = exe;
+	self[len] = '\0';
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	mkdir(DIR, 0755);
@@ -718,9 +907,13 @@ int main(int argc, char **argv)
 			printf("LLFAULT-VIOLATION op=%s: still failing at %d faults\n",
 			       op->name, max);
 			t.violations++;
+		} else if (!t.sites) {
+			printf("LLFAULT-VIOLATION op=%s: the call reached no allocation\n",
+			       op->name);
+			t.violations++;
 		}
 		printf("LLFAULT op=%s sites=%d injected=%d ok=%d enomem=%d errno=%d killed=%d violations=%d\n",
-		       op->name, t.sites, t.injected, t.ok, t.enomem, t.own,
+		       op->name, t.sites, t.injected, t.ok, t.enomem, t.other,
 		       t.killed, t.violations);
 		nops++;
 		total_inj += t.injected;
