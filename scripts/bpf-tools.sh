@@ -64,7 +64,7 @@ build_tests() {
 	local k vmlinux
 	build_tools
 	k=$("$TOP/scripts/build-kernel.sh" "$variant" "$src" | tail -1)
-	vmlinux=$OUT/build-$variant/vmlinux
+	vmlinux=${k%/arch/x86/boot/bzImage}/vmlinux
 	if [ ! -f "$b/vmlinux.h" ] || [ "$vmlinux" -nt "$b/vmlinux.h" ]; then
 		log "generating vmlinux.h from the $variant kernel's BTF"
 		"$b/bpftool/bpftool" btf dump file "$vmlinux" format c \

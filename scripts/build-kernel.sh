@@ -60,6 +60,16 @@ clang) "$TOP/scripts/deps.sh" clang ;;
 *) "$TOP/scripts/deps.sh" ;;
 esac
 
+# make check's second tip lane boots the debug kernel that its first lane
+# built (LL_PREBUILT_DEBUG: that build directory) and must not run make in
+# it while the other lane may.
+if [ "$variant" = debug ] && [ -n "${LL_PREBUILT_DEBUG:-}" ] && [ $# -eq 0 ]; then
+	[ -f "$LL_PREBUILT_DEBUG/arch/x86/boot/bzImage" ] ||
+		die "no debug kernel in $LL_PREBUILT_DEBUG"
+	echo "$LL_PREBUILT_DEBUG/arch/x86/boot/bzImage"
+	exit 0
+fi
+
 command -v ccache >/dev/null && cc="ccache $cc"
 mk=(make -s -C "$src" O="$o" ARCH=x86_64 CC="$cc" HOSTCC="$cc" -j"$JOBS" "${extra[@]}")
 

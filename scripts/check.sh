@@ -11,12 +11,17 @@
 #         the stages after it (KUnit, selftests, benchmark) boot; then the
 #         static checks and the other configurations' builds;
 #   tip   on a second tree of the tip, out/check/tip/linux, built in
-#         out/check/tip/out: the debug kernel (it carries bpf.config), its
-#         selftest run, the fuzzing run and the BPF bridge tests.
+#         out/check/tip/out: the debug kernel (it carries bpf.config) and its
+#         selftest run;
+#   tip2  on the same tree, with its own output directory out/check/tip2/out:
+#         once the tip lane has built the debug kernel, the fuzzing run and
+#         the BPF bridge tests boot it, beside the tip lane's selftest run
+#         (without debug-tests among the stages, they run in the tip lane,
+#         which then builds the kernel for them).
 #
-# The two lanes run in parallel (CHECK_PARALLEL=0: one after the other): the
-# tip lane's debug build and long VM runs do not wait for the bisect, and a
-# VM run (one core busy) leaves the other core to the other lane.  Each
+# The lanes run in parallel (CHECK_PARALLEL=0: one after the other): the tip
+# lane's debug build and long VM runs do not wait for the bisect, and a VM
+# run (one core busy) leaves the other core to the other lanes.  Each
 # tree's build directories are laid out like the work tree's (linux/ next to
 # out/build-*) so that ccache hits across them.
 #
@@ -42,7 +47,7 @@ for f in "$TOP"/scripts/check/*.sh; do
 	[ "$(grep -c '^# lane: ' "$f")" -eq 1 ] && [ "$(grep -c '^# deps: ' "$f")" -le 1 ] ||
 		die "scripts/check/$s.sh: one '# lane:' and at most one '# deps:' line"
 	case $(header "$s" lane) in
-	tree | tip) ;;
+	tree | tip | tip2) ;;
 	*) die "scripts/check/$s.sh: unknown lane '$(header "$s" lane)'" ;;
 	esac
 done
@@ -55,15 +60,21 @@ for s in "${stages[@]}"; do
 	groups+=("${g[@]}")
 	want[$s]=1
 done
-tree=() tip=()
+tree=() tip=() tip2=()
 for s in "${run_order[@]}"; do
 	[ -n "${want[$s]:-}" ] || continue
 	case $(header "$s" lane) in
 	tree) tree+=("$s") ;;
 	tip) tip+=("$s") ;;
+	tip2) tip2+=("$s") ;;
 	*) die "scripts/check/$s.sh: unknown lane" ;;
 	esac
 done
+# Without debug-tests, nothing builds the debug kernel for tip2.
+if [ ${#tip2[@]} -gt 0 ] && [ -z "${want[debug-tests]:-}" ]; then
+	tip+=("${tip2[@]}")
+	tip2=()
+fi
 
 RES=$TOP/out/check/results
 read -ra groups <<<"$(printf '%s\n' "${groups[@]}" | sort -u | tr '\n' ' ')"
@@ -87,11 +98,21 @@ fi
 run_lane() {
 	local lane=$1 s t0 rc dt
 	shift
-	if [ "$lane" = tree ]; then
-		export CT=$TOP/out/check/linux OUT=$TOP/out/check/out RES
-	else
-		export CT=$TOP/out/check/tip/linux OUT=$TOP/out/check/tip/out RES
-	fi
+	case $lane in
+	tree) export CT=$TOP/out/check/linux OUT=$TOP/out/check/out RES ;;
+	tip) export CT=$TOP/out/check/tip/linux OUT=$TOP/out/check/tip/out RES ;;
+	tip2)
+		export CT=$TOP/out/check/tip/linux OUT=$TOP/out/check/tip2/out RES
+		# The debug kernel that the tip lane's debug-tests builds, once
+		# built ("failed" if it did not build, nothing if that lane ended
+		# without building it).
+		while [ ! -s "$RES/debug-kernel" ] && kill -0 "$tip_pid" 2>/dev/null; do
+			sleep 5
+		done
+		LL_PREBUILT_DEBUG=$(cat "$RES/debug-kernel" 2>/dev/null || echo none)
+		export LL_PREBUILT_DEBUG
+		;;
+	esac
 	for s in "$@"; do
 		t0=$(date +%s)
 		printf '[%s] stage %s started\n' "$lane" "$s"
@@ -105,14 +126,25 @@ run_lane() {
 	done
 }
 
-if [ "${CHECK_PARALLEL:-1}" = 1 ] && [ ${#tree[@]} -gt 0 ] && [ ${#tip[@]} -gt 0 ]; then
-	run_lane tip "${tip[@]}" &
-	tip_pid=$!
+tip_pid=$$
+if [ "${CHECK_PARALLEL:-1}" = 1 ]; then
+	pids=()
+	if [ ${#tip[@]} -gt 0 ]; then
+		run_lane tip "${tip[@]}" &
+		tip_pid=$!
+		pids+=("$tip_pid")
+	fi
+	if [ ${#tip2[@]} -gt 0 ]; then
+		run_lane tip2 "${tip2[@]}" &
+		pids+=("$!")
+	fi
 	run_lane tree "${tree[@]}"
-	wait "$tip_pid"
+	[ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
 else
 	run_lane tree "${tree[@]}"
 	run_lane tip "${tip[@]}"
+	[ -s "$RES/debug-kernel" ] || echo none >"$RES/debug-kernel"
+	run_lane tip2 "${tip2[@]}"
 fi
 
 # Every stage's output, in the canonical order, then the timing table.

@@ -1,64 +1,147 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# stage bisect: every commit from the base to the tip builds, in order and
-# incrementally, and security/landlock/ is W=1 and sparse clean at each, in
-# a second build directory (so that the kernel build stays incremental): no
-# warning may come from Landlock's files.  Each file is compiled with W=1 and
-# checked by sparse (C=1) when it (or a header it uses) changes, starting
-# with all of them at the base: a file that did not change keeps the clean
-# result of an earlier patch.  Each line gives the patch's build time.  A
-# patch that changes no file the kernel build reads (only Documentation/,
+# stage bisect: every commit of the series builds, and security/landlock/
+# is W=1 and sparse clean at each, from the base to the tip.
+#
+# First the tip's vm kernel (the stages after this one boot it).  Then,
+# commit by commit in a second checkout of the tree, security/landlock/ is
+# compiled with W=1 and checked by sparse (C=1) in its own build directory,
+# each file when it (or a header it uses) changes, all of them at the base:
+# a file that did not change keeps the clean result of an earlier patch.
+# From the patch that adds the BPF bridge on, its code and the verifier also
+# compile there (Landlock W=1) in the debug flavour, which carries
+# bpf.config (objects only: the debug-tests stage links the tip's).  And the
+# vm kernel is linked at each patch with that patch's Landlock files (the
+# patch's security/landlock/ and Landlock headers) and the tip's other
+# files, when that is the same as the patch's whole tree for the vm
+# flavour: every other file that the series changes is a .c file that the
+# vm flavour does not build (kernel/bpf/) or a header that one patch
+# changes (so every patch has the base's or the tip's version of it, and
+# both build: the base is Debian's kernel, the tip was just built).  Else
+# every patch's whole tree is built in the vm flavour, as it is.  The
+# difference is time: a header such as include/linux/btf.h, changed by one
+# BPF patch, would otherwise rebuild 500 objects of the vm kernel twice.
+# A patch that changes no file the kernel build reads (only Documentation/,
 # tools/ or samples/: documentation, selftests, samples) builds the same
-# kernel as its parent, which is not built again.  From the
-# patch that adds the BPF bridge on, its code and the verifier also compile
-# (Landlock W=1) in the debug flavour, which carries bpf.config (objects
-# only: the debug-tests stage links the tip's).  The W=1 objects of the base
-# and of the tip also give the stack stage its figures.
+# kernel as its parent, which is not built again.  Each line gives the
+# patch's build time.  The W=1 objects of the base and of the tip also give
+# the stack stage its figures.
 # deps: btf
 # lane: tree
 . "$(dirname "$0")/../lib.sh"
 
 rc=0 i=0 w1=$OUT/build-w1 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
+# Landlock's own files: what a Landlock patch changes.
+ll_paths=(security/landlock include/linux/landlock.h include/uapi/linux/landlock.h
+	include/trace/events/landlock.h)
 sparse=$("$TOP/scripts/sparse.sh" "$CT") || exit 1
 echo "sparse: $sparse"
 head=$(git -C "$CT" rev-parse HEAD)
+
+t0=$(date +%s)
+if ! "$TOP/scripts/build-kernel.sh" vm "$CT" >"$RES/build-tip.log" 2>&1; then
+	echo "not ok - vm kernel at the tip"
+	tail -20 "$RES/build-tip.log"
+	exit 1
+fi
+echo "ok - vm kernel at the tip ($(($(date +%s) - t0)) s)"
+
+# Can the vm links use the tip's files outside Landlock?
+hybrid=1
+excl=()
+for p in "${ll_paths[@]}" Documentation tools samples; do excl+=(":(exclude)$p"); done
+while read -r f; do
+	[ -n "$f" ] || continue
+	case $f in
+	*.c)
+		if [ -e "$OUT/build-vm/${f%.c}.o" ]; then
+			hybrid=0
+			echo "# $f: built in the vm flavour"
+		else
+			echo "# $f: not built in the vm flavour"
+		fi
+		;;
+	*.h)
+		n=$(git -C "$CT" rev-list --count series-base..HEAD -- "$f")
+		if [ "$n" -eq 1 ]; then
+			echo "# $f: a header changed by one patch"
+		else
+			hybrid=0
+			echo "# $f: a header changed by $n patches"
+		fi
+		;;
+	*)
+		hybrid=0
+		echo "# $f: neither a .c file nor a header"
+		;;
+	esac
+done < <(git -C "$CT" diff --name-only series-base HEAD -- . "${excl[@]}")
+if [ $hybrid = 1 ]; then
+	echo "# vm links: each patch's Landlock files with the tip's other files (above)"
+	src=$OUT/bisect-src
+	rm -rf "$src"
+	git -C "$CT" worktree prune
+	git -C "$CT" worktree add -q --detach "$src" series-base
+else
+	echo "# vm builds: each patch's whole tree (a file above rules out the tip's)"
+	src=$CT
+fi
+
+# landlock_files COMMIT: the Landlock files of COMMIT in $CT, the others
+# of the tip.
+landlock_files() {
+	local p
+	for p in "${ll_paths[@]}"; do
+		rm -rf "${CT:?}/$p"
+		if git -C "$CT" cat-file -e "$1:$p" 2>/dev/null; then
+			git -C "$CT" checkout -q "$1" -- "$p"
+		fi
+	done
+}
+
 for c in $(git -C "$CT" rev-parse series-base) $(git -C "$CT" rev-list --reverse series-base..HEAD); do
-	git -C "$CT" checkout -q "$c"
+	git -C "$src" checkout -q "$c"
 	t0=$(date +%s)
-	printf '%s %s\n' "$i" "$(git -C "$CT" log -1 --format='%h %s')"
-	if [ $i -gt 0 ] && ! git -C "$CT" diff --name-only "$c^" "$c" |
+	printf '%s %s\n' "$i" "$(git -C "$src" log -1 --format='%h %s')"
+	if [ $i -gt 0 ] && ! git -C "$src" diff --name-only "$c^" "$c" |
 		grep -qvE '^(Documentation|tools|samples)/'; then
 		echo "ok - build at patch $i: no kernel source changed (Documentation/, tools/, samples/ only)"
 		i=$((i + 1))
 		continue
 	fi
-	if ! LL_KEEP_CONFIG=$([ $i -gt 0 ] && echo 1) \
-		"$TOP/scripts/build-kernel.sh" vm "$CT" >"$RES/build-$i.log" 2>&1; then
-		echo "not ok - build at patch $i"
-		tail -20 "$RES/build-$i.log"
-		rc=1
-		break
+	# The base is Debian's kernel: its vm build is not checked.
+	if [ $i -gt 0 ]; then
+		[ $hybrid = 0 ] || landlock_files "$c"
+		if ! LL_KEEP_CONFIG=1 "$TOP/scripts/build-kernel.sh" vm "$CT" \
+			>"$RES/build-$i.log" 2>&1; then
+			echo "not ok - build at patch $i"
+			tail -20 "$RES/build-$i.log"
+			rc=1
+			break
+		fi
 	fi
 	mkdir -p "$w1"
 	cmp -s "$OUT/build-vm/.config" "$w1/.config" ||
 		cp "$OUT/build-vm/.config" "$w1/.config"
-	make -s -C "$CT" O="$w1" ARCH=x86_64 W=1 C=1 CHECK="$sparse" \
+	make -s -C "$src" O="$w1" ARCH=x86_64 W=1 C=1 CHECK="$sparse" \
 		CC="$cc" -j"$JOBS" security/landlock/ >"$RES/w1-$i.log" 2>&1 ||
 		echo "make failed" >>"$RES/w1-$i.log"
 	if grep -E 'warning|error|failed' "$RES/w1-$i.log" >/dev/null; then
 		echo "not ok - W=1/sparse clean at patch $i"
 		sed 's/^/    /' "$RES/w1-$i.log" | head -30
 		rc=1
+	elif [ $i -eq 0 ]; then
+		echo "ok - security/landlock/ W=1 and sparse clean at the base ($(($(date +%s) - t0)) s)"
 	else
 		echo "ok - build, W=1 and sparse clean at patch $i ($(($(date +%s) - t0)) s)"
 	fi
 	# For the stack stage: the base's stack usage (the tip's after the loop).
 	[ $i -gt 0 ] || "$TOP/scripts/check/stack-usage.sh" "$w1" "$CT" >"$RES/stack-base.txt"
-	if [ -f "$CT/security/landlock/bpf.c" ]; then
-		if "$TOP/scripts/build-kernel.sh" debug "$CT" -- W=1 security/landlock/ \
+	if [ -f "$src/security/landlock/bpf.c" ]; then
+		if "$TOP/scripts/build-kernel.sh" debug "$src" -- W=1 security/landlock/ \
 			>"$RES/bpf-$i.log" 2>&1 &&
-			LL_KEEP_CONFIG=1 "$TOP/scripts/build-kernel.sh" debug "$CT" -- \
+			LL_KEEP_CONFIG=1 "$TOP/scripts/build-kernel.sh" debug "$src" -- \
 				kernel/bpf/verifier.o >>"$RES/bpf-$i.log" 2>&1 &&
 			! grep -E 'warning|error' "$RES/bpf-$i.log" >/dev/null; then
 			echo "ok - debug (bpf) flavour: security/landlock/ and the verifier W=1 clean at patch $i ($(($(date +%s) - t0)) s with the vm build)"
@@ -70,7 +153,17 @@ for c in $(git -C "$CT" rev-parse series-base) $(git -C "$CT" rev-list --reverse
 	fi
 	i=$((i + 1))
 done
-git -C "$CT" checkout -q "$head"
+if [ $hybrid = 1 ]; then
+	# Back to the tip, whose vm kernel the next stages boot.
+	landlock_files "$head"
+	git -C "$CT" worktree remove --force "$src"
+	[ -z "$(git -C "$CT" status --porcelain --untracked-files=no)" ] ||
+		{ echo "not ok - the tree is not back at the tip"; rc=1; }
+	LL_KEEP_CONFIG=1 "$TOP/scripts/build-kernel.sh" vm "$CT" >>"$RES/build-tip.log" 2>&1 ||
+		{ echo "not ok - vm kernel at the tip, rebuilt"; rc=1; }
+else
+	git -C "$CT" checkout -q "$head"
+fi
 if [ $rc -eq 0 ]; then
 	"$TOP/scripts/check/stack-usage.sh" "$w1" "$CT" >"$RES/stack-tip.txt"
 else
