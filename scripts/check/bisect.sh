@@ -89,15 +89,19 @@ else
 fi
 
 # landlock_files COMMIT: the Landlock files of COMMIT in $CT, the others
-# of the tip.
+# of the tip.  Only the files that differ from those of the previous call's
+# commit are written, so that make rebuilds only what they change.
+ll_at=$head
 landlock_files() {
-	local p
-	for p in "${ll_paths[@]}"; do
-		rm -rf "${CT:?}/$p"
-		if git -C "$CT" cat-file -e "$1:$p" 2>/dev/null; then
-			git -C "$CT" checkout -q "$1" -- "$p"
+	local f
+	while read -r f; do
+		if git -C "$CT" cat-file -e "$1:$f" 2>/dev/null; then
+			git -C "$CT" checkout -q "$1" -- "$f"
+		else
+			rm -f "${CT:?}/$f"
 		fi
-	done
+	done < <(git -C "$CT" diff --name-only "$ll_at" "$1" -- "${ll_paths[@]}")
+	ll_at=$1
 }
 
 for c in $(git -C "$CT" rev-parse series-base) $(git -C "$CT" rev-list --reverse series-base..HEAD); do
