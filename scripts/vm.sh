@@ -36,13 +36,7 @@ mem=${VM_MEM:-1G}
 # doesn't work!", a panic at 0.04 s), as hypervisor guests commonly avoid.
 append="console=ttyS0 panic=-1 loglevel=5 no_timer_check llmode=$mode"
 if [ -n "$tests" ]; then
-	if [ "$mode" = kunit ]; then
-	# The boot's KTAP, for kunit.py parse (scripts/check/kunit.sh).
-	tr -d '\r' <"$logf" | sed -n '/LLKUNIT-BEGIN/,/LLKUNIT-END/p' | grep -av LLKUNIT- \
-		>"$OUT/kunit.ktap" || true
-	exec python3 "$TOP/scripts/verdict.py" --kernel-only "$logf" "$name" >/dev/null
-fi
-if [ "$mode" = bench ]; then
+	if [ "$mode" = bench ]; then
 		append+=" llbench_iters=$tests"
 	else
 		append+=" lltests=$tests"
