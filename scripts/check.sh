@@ -12,8 +12,7 @@
 #         static checks and the other configurations' builds;
 #   tip   on a second tree of the tip, out/check/tip/linux, built in
 #         out/check/tip/out: the debug kernel (it carries bpf.config) and its
-#         selftest run, then checkpatch and config-audit (they need
-#         nothing of the other stages: there they even the lanes' times);
+#         selftest run;
 #   tip2  on the same tree, with its own output directory out/check/tip2/out:
 #         once the tip lane has built the debug kernel, the fuzzing run and
 #         the BPF bridge tests boot it, beside the tip lane's selftest run
@@ -33,8 +32,8 @@
 # The order of the report; each lane runs its stages in run_order.
 order=(checkpatch bisect config-audit clang stack uapi doc-format kunit
 	vm-tests debug-tests fuzz bpf-tests bench-smoke)
-run_order=(bisect stack kunit vm-tests bench-smoke clang uapi doc-format
-	kunit-uml debug-tests checkpatch config-audit fuzz bpf-tests)
+run_order=(bisect stack kunit vm-tests bench-smoke checkpatch config-audit clang
+	uapi doc-format kunit-uml debug-tests fuzz bpf-tests)
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${order[@]}")
 

@@ -10,17 +10,22 @@
 # a file that did not change keeps the clean result of an earlier patch.
 # From the patch that adds the BPF bridge on, its code and the verifier also
 # compile there (Landlock W=1) in the debug flavour, which carries
-# bpf.config (objects only: the debug-tests stage links the tip's).  And the
-# vm kernel is linked at each patch with that patch's Landlock files (the
-# patch's security/landlock/ and Landlock headers) and the tip's other
-# files, when that is the same as the patch's whole tree for the vm
-# flavour: every other file that the series changes is a .c file that the
-# vm flavour does not build (kernel/bpf/) or a header that one patch
-# changes (so every patch has the base's or the tip's version of it, and
-# both build: the base is Debian's kernel, the tip was just built).  Else
-# every patch's whole tree is built in the vm flavour, as it is.  The
-# difference is time: a header such as include/linux/btf.h, changed by one
-# BPF patch, would otherwise rebuild 500 objects of the vm kernel twice.
+# bpf.config (objects only: the debug-tests stage links the tip's).
+#
+# Each patch's Landlock objects are then link-checked against the tip's vm
+# kernel: every symbol they use is defined by them or by the rest of the
+# tip's vmlinux, and none of their global symbols is defined there too (what
+# a link of that patch's Landlock files with the tip's other files would
+# refuse).  That stands for linking each patch's kernel when it is the same
+# thing for the vm flavour: when every other file that the series changes
+# is a .c file that the vm flavour does not build (kernel/bpf/) or a header
+# that one patch changes (so every patch has the base's or the tip's
+# version of it, and both build: the base is Debian's kernel, the tip was
+# just built).  Else every patch's whole tree is built and linked in the vm
+# flavour, as it is.  The difference is time: a vm link at each patch cost
+# 40-60 s of the 60-150 s each patch took, and a header such as
+# include/linux/btf.h, changed by one BPF patch, would rebuild 500 objects
+# of the vm kernel twice.  The vm kernel itself is linked at the tip only.
 # A patch that changes no file the kernel build reads (only Documentation/,
 # tools/ or samples/: documentation, selftests, samples) builds the same
 # kernel as its parent, which is not built again.  Each line gives the
@@ -47,8 +52,9 @@ if ! "$TOP/scripts/build-kernel.sh" vm "$CT" >"$RES/build-tip.log" 2>&1; then
 fi
 echo "ok - vm kernel at the tip ($(($(date +%s) - t0)) s)"
 
-# Can the vm links use the tip's files outside Landlock?
-hybrid=1
+# Can each patch's Landlock objects be link-checked against the tip's
+# vmlinux, instead of linking each patch's kernel?
+linkcheck=1
 excl=()
 for p in "${ll_paths[@]}" Documentation tools samples; do excl+=(":(exclude)$p"); done
 while read -r f; do
@@ -56,7 +62,7 @@ while read -r f; do
 	case $f in
 	*.c)
 		if [ -e "$OUT/build-vm/${f%.c}.o" ]; then
-			hybrid=0
+			linkcheck=0
 			echo "# $f: built in the vm flavour"
 		else
 			echo "# $f: not built in the vm flavour"
@@ -67,41 +73,56 @@ while read -r f; do
 		if [ "$n" -eq 1 ]; then
 			echo "# $f: a header changed by one patch"
 		else
-			hybrid=0
+			linkcheck=0
 			echo "# $f: a header changed by $n patches"
 		fi
 		;;
 	*)
-		hybrid=0
+		linkcheck=0
 		echo "# $f: neither a .c file nor a header"
 		;;
 	esac
 done < <(git -C "$CT" diff --name-only series-base HEAD -- . "${excl[@]}")
-if [ $hybrid = 1 ]; then
-	echo "# vm links: each patch's Landlock files with the tip's other files (above)"
+
+# globals FILE: the global symbols FILE defines, one per line ("weak" after
+# a weak one's name).
+globals() {
+	nm -P --defined-only "$1" 2>/dev/null |
+		awk 'NF >= 2 && $2 ~ /^[A-Z]$/ { print $1 ($2 ~ /^[VW]$/ ? " weak" : "") }' |
+		sort -u
+}
+if [ $linkcheck = 1 ]; then
+	echo "# each patch's Landlock objects link-checked against the tip's vmlinux"
 	src=$OUT/bisect-src
 	rm -rf "$src"
 	git -C "$CT" worktree prune
 	git -C "$CT" worktree add -q --detach "$src" series-base
+	# What the tip's vmlinux defines outside Landlock.
+	lc=$OUT/linkcheck
+	mkdir -p "$lc"
+	globals "$OUT/build-vm/security/landlock/built-in.a" >"$lc/tip-landlock"
+	globals "$OUT/build-vm/vmlinux" |
+		awk 'NR == FNR { ll[$1]; next } !($1 in ll)' "$lc/tip-landlock" - >"$lc/others"
+	[ -s "$lc/others" ] || { echo "not ok - no symbol in the tip's vmlinux"; exit 1; }
 else
-	echo "# vm builds: each patch's whole tree (a file above rules out the tip's)"
+	echo "# vm builds: each patch's whole tree (a file above rules out the link check)"
 	src=$CT
 fi
 
-# landlock_files COMMIT: the Landlock files of COMMIT in $CT, the others
-# of the tip.  Only the files that differ from those of the previous call's
-# commit are written, so that make rebuilds only what they change.
-ll_at=$head
-landlock_files() {
-	local f
-	while read -r f; do
-		if git -C "$CT" cat-file -e "$1:$f" 2>/dev/null; then
-			git -C "$CT" checkout -q "$1" -- "$f"
-		else
-			rm -f "${CT:?}/$f"
-		fi
-	done < <(git -C "$CT" diff --name-only "$ll_at" "$1" -- "${ll_paths[@]}")
-	ll_at=$1
+# link_check DIR: DIR's security/landlock/built-in.a would link with the
+# tip's other objects; prints what would not.
+link_check() {
+	local a=$1/security/landlock/built-in.a
+	globals "$a" >"$lc/defs"
+	[ -s "$lc/defs" ] || { echo "    no symbol in $a"; return 1; }
+	nm -P -u "$a" | awk 'NF >= 2 { print $1 }' | sort -u >"$lc/uses"
+	awk 'FILENAME != ARGV[3] { def[$1]; next }
+		!($1 in def) { print "    undefined reference to " $1; bad = 1 }
+		END { exit bad }' "$lc/defs" "$lc/others" "$lc/uses" || return 1
+	# Two strong definitions of one name.
+	awk 'FILENAME == ARGV[1] { if (NF == 1) other[$1]; next }
+		NF == 1 && ($1 in other) { print "    multiple definition of " $1; bad = 1 }
+		END { exit bad }' "$lc/others" "$lc/defs"
 }
 
 for c in $(git -C "$CT" rev-parse series-base) $(git -C "$CT" rev-list --reverse series-base..HEAD); do
@@ -115,15 +136,13 @@ for c in $(git -C "$CT" rev-parse series-base) $(git -C "$CT" rev-list --reverse
 		continue
 	fi
 	# The base is Debian's kernel: its vm build is not checked.
-	if [ $i -gt 0 ]; then
-		[ $hybrid = 0 ] || landlock_files "$c"
-		if ! LL_KEEP_CONFIG=1 "$TOP/scripts/build-kernel.sh" vm "$CT" \
+	if [ $i -gt 0 ] && [ $linkcheck = 0 ] &&
+		! LL_KEEP_CONFIG=1 "$TOP/scripts/build-kernel.sh" vm "$CT" \
 			>"$RES/build-$i.log" 2>&1; then
-			echo "not ok - build at patch $i"
-			tail -20 "$RES/build-$i.log"
-			rc=1
-			break
-		fi
+		echo "not ok - build at patch $i"
+		tail -20 "$RES/build-$i.log"
+		rc=1
+		break
 	fi
 	mkdir -p "$w1"
 	cmp -s "$OUT/build-vm/.config" "$w1/.config" ||
@@ -137,6 +156,12 @@ for c in $(git -C "$CT" rev-parse series-base) $(git -C "$CT" rev-list --reverse
 		rc=1
 	elif [ $i -eq 0 ]; then
 		echo "ok - security/landlock/ W=1 and sparse clean at the base ($(($(date +%s) - t0)) s)"
+	elif [ $linkcheck = 1 ] && ! link_check "$w1" >"$RES/link-$i.log"; then
+		echo "not ok - link check at patch $i (its Landlock objects with the tip's others)"
+		cat "$RES/link-$i.log"
+		rc=1
+	elif [ $linkcheck = 1 ]; then
+		echo "ok - W=1 and sparse clean, links at patch $i ($(($(date +%s) - t0)) s)"
 	else
 		echo "ok - build, W=1 and sparse clean at patch $i ($(($(date +%s) - t0)) s)"
 	fi
@@ -157,14 +182,8 @@ for c in $(git -C "$CT" rev-parse series-base) $(git -C "$CT" rev-list --reverse
 	fi
 	i=$((i + 1))
 done
-if [ $hybrid = 1 ]; then
-	# Back to the tip, whose vm kernel the next stages boot.
-	landlock_files "$head"
+if [ $linkcheck = 1 ]; then
 	git -C "$CT" worktree remove --force "$src"
-	[ -z "$(git -C "$CT" status --porcelain --untracked-files=no)" ] ||
-		{ echo "not ok - the tree is not back at the tip"; rc=1; }
-	LL_KEEP_CONFIG=1 "$TOP/scripts/build-kernel.sh" vm "$CT" >>"$RES/build-tip.log" 2>&1 ||
-		{ echo "not ok - vm kernel at the tip, rebuilt"; rc=1; }
 else
 	git -C "$CT" checkout -q "$head"
 fi

@@ -5,7 +5,7 @@
 # ignored: the Landlock entry of MAINTAINERS already covers every directory
 # the series adds files to.
 # deps: core
-# lane: tip
+# lane: tree
 . "$(dirname "$0")/../lib.sh"
 
 one() {

@@ -6,7 +6,7 @@
 # tracepoints off, and both off (then CONFIG_SECURITY_LANDLOCK_LOG is off
 # too).
 # deps: core
-# lane: tip
+# lane: tree
 . "$(dirname "$0")/../lib.sh"
 
 rc=0
