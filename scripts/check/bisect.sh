@@ -23,7 +23,7 @@
 # version of it, and both build: the base is Debian's kernel, the tip was
 # just built).  Else every patch's whole tree is built and linked in the vm
 # flavour, as it is.  The difference is time: a vm link at each patch cost
-# 40-60 s of the 60-150 s each patch took, and a header such as
+# 40-60 s of the 60-180 s each patch took, and a header such as
 # include/linux/btf.h, changed by one BPF patch, would rebuild 500 objects
 # of the vm kernel twice.  The vm kernel itself is linked at the tip only.
 # A patch that changes no file the kernel build reads (only Documentation/,
