@@ -2,19 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # build-kernel.sh VARIANT [SRC] [-- MAKE-ARGS...]
 # Out-of-tree, incremental build of a VM kernel from SRC (default: the work
-# tree) into $OUT/build-VARIANT.  VARIANT is "vm", "debug" (vm +
-# bpf.config + debug.config: the one debug kernel, for the debug selftest run,
-# fuzzing and the BPF bridge tests), "gcov" (vm + gcov.config, only security/landlock/
-# instrumented), "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without
-# tracepoints), "noaudit-notrace" (neither), "clang" (vm built with Debian's
-# clang-19 and LLVM tools), "bpf" (vm + bpf.config: BPF LSM and BTF),
-# "kcsan" (vm + kcsan.config: the data-race detector, make kcsan), "faults"
-# (vm + debug.config + faults.config: allocation failure injection, make
-# faults) or "base" (the base tree, as vm).  The Landlock selftests' own config
-# fragment is merged after vm.config, so an option a test needs and the VM
-# lacks fails the build loudly.  CC (default gcc) is honoured, through
-# ccache when available.  Builds MAKE-ARGS when given, else bzImage and
-# prints its path.
+# tree) into $OUT/build-VARIANT.  VARIANT is "vm", "debug" (vm + bpf.config
+# + debug.config + faults.config: the one debug kernel, for the debug
+# selftest run, fuzzing, fault injection and the BPF bridge tests), "gcov"
+# (vm + gcov.config + faults.config, only security/landlock/ instrumented),
+# "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without tracepoints),
+# "noaudit-notrace" (neither), "clang" (vm built with Debian's clang-19 and
+# LLVM tools), "bpf" (vm + bpf.config: BPF LSM and BTF), "kcsan" (vm +
+# kcsan.config: the data-race detector, make kcsan) or "base" (the base
+# tree, as vm).  The Landlock selftests' own config fragment is merged after
+# vm.config, so an option a test needs and the VM lacks fails the build
+# loudly.  CC (default gcc) is honoured, through ccache when available.
+# Builds MAKE-ARGS when given, else bzImage and prints its path.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?variant}
@@ -34,9 +33,9 @@ cc=${CC:-gcc}
 extra=()
 case $variant in
 vm | base) ;;
-debug) frags+=("$TOP/config/bpf.config" "$TOP/config/debug.config") ;;
+debug) frags+=("$TOP/config/bpf.config" "$TOP/config/debug.config" "$TOP/config/faults.config") ;;
 gcov)
-	frags+=("$TOP/config/gcov.config")
+	frags+=("$TOP/config/gcov.config" "$TOP/config/faults.config")
 	extra+=("KCFLAGS=-fprofile-filter-files=.*security/landlock/.*")
 	;;
 noaudit) frags+=("$TOP/config/noaudit.config") ;;
@@ -44,7 +43,6 @@ notrace) frags+=("$TOP/config/notrace.config") ;;
 noaudit-notrace) frags+=("$TOP/config/noaudit.config" "$TOP/config/notrace.config") ;;
 bpf) frags+=("$TOP/config/bpf.config") ;;
 kcsan) frags+=("$TOP/config/kcsan.config") ;;
-faults) frags+=("$TOP/config/debug.config" "$TOP/config/faults.config") ;;
 clang)
 	cc=clang-19
 	extra+=(LLVM=-19)

@@ -21,9 +21,9 @@
  *
  * After each call the child checks the invariants of the operation:
  *   - the call succeeded, or failed with ENOMEM or an errno that the
- *     operation documents for a failed allocation (execve: E2BIG when the
- *     new stack's pages cannot be had; a memfd: ENOSPC when its inode
- *     cannot);
+ *     operation gives for a failed allocation (execve: E2BIG when the
+ *     new stack's pages cannot be had, EFAULT, ENOEXEC: see EXEC_ERRNOS; a
+ *     memfd: ENOSPC when its inode cannot);
  *   - after a failure nothing changed: no descriptor was left open; in
  *     every thread the secret file is still readable and no_new_privs is
  *     what it was; a restriction staged before the call is still staged,
@@ -36,13 +36,15 @@
  * An execution that succeeds runs llfault again as "--probe", which checks
  * from the new program and reports.  An execution whose failure came past
  * its point of no return kills the process: that is counted as "killed",
- * not as a violation (the kernel cannot return an error from there); for
- * the other operations a death is a violation.  A call that hangs for 60 s
+ * not as a violation (the kernel cannot return an error from there); a
+ * successful one whose new program fails its C library start-up on the
+ * fault (exit status 127, before main()) is counted as "startup".  For the
+ * other operations a death is a violation.  A call that hangs for 60 s
  * is a violation.  An operation that reaches no allocation at all is a
  * violation too (the test would prove nothing).
  *
  * Prints one line per operation and a result line:
- *   LLFAULT op=NAME sites=S injected=I ok=.. enomem=.. errno=.. killed=.. violations=V
+ *   LLFAULT op=NAME sites=S injected=I ok=.. enomem=.. errno=.. killed=.. startup=.. violations=V
  *   LLFAULT-VIOLATION op=NAME n=N: what
  *   LLFAULT-RESULT ops=.. injected=.. violations=V
  * Needs root, CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC
@@ -77,6 +79,8 @@
 #define SIBLINGS 2
 #define DEFAULT_MAX 1000
 #define CALL_SECS 60
+/* The exit status of a static program whose C library start-up failed. */
+#define STARTUP_FAILED 127
 
 /* What a child (or the program it executed) reports to the parent. */
 struct record {
@@ -164,24 +168,33 @@ static void violation(struct ctx *c, const char *fmt, ...)
 
 /*
  * A ruleset that denies reading files but beneath /bin, /proc and /dev (so
- * the secret), or (FIFO) one that denies making FIFOs.
+ * the secret), or (FIFO) one that denies making FIFOs.  Both also handle
+ * binding TCP ports, with a rule for one port, so that a copy of the
+ * ruleset (staging) copies both of its rule trees.
  */
 static int make_ruleset(bool fifo, __u64 denied, __u64 scoped)
 {
 	struct landlock_ruleset_attr attr = {
 		.handled_access_fs = fifo ? LANDLOCK_ACCESS_FS_MAKE_FIFO :
 					    LANDLOCK_ACCESS_FS_READ_FILE,
+		.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP,
 		.scoped = scoped,
 		.denied = denied,
 	};
 	struct landlock_path_beneath_attr pb = {
 		.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE,
 	};
+	const struct landlock_net_port_attr np = {
+		.allowed_access = LANDLOCK_ACCESS_NET_BIND_TCP,
+		.port = 4242,
+	};
 	static const char *const allowed[] = { "/bin", "/proc", "/dev" };
 	int fd = create_ruleset(&attr, sizeof(attr), 0);
 
 	if (fd < 0)
 		die("landlock_create_ruleset");
+	if (syscall(SYS_landlock_add_rule, fd, LANDLOCK_RULE_NET_PORT, &np, 0))
+		die("landlock_add_rule (port)");
 	for (size_t i = 0; !fifo && i < sizeof(allowed) / sizeof(allowed[0]);
 	     i++) {
 		pb.parent_fd = open(allowed[i], O_PATH | O_CLOEXEC);
@@ -656,7 +669,13 @@ static void check_connect_inside(struct ctx *c)
 	unlink(c->sock_path);
 }
 
-#define EXEC_ERRNOS { E2BIG, EFAULT, 0 }
+/*
+ * A failed allocation makes an execution fail with E2BIG (the new stack's
+ * pages), EFAULT (copying the arguments) or ENOEXEC (load_elf_binary()
+ * reports a failed allocation of the program headers as a format it does
+ * not know, as the base kernel does).
+ */
+#define EXEC_ERRNOS { E2BIG, EFAULT, ENOEXEC, 0 }
 static const struct op ops[] = {
 	{ "create_ruleset", { ENFILE, 0 }, false, false, prep_none,
 	  call_create, check_no_fd },
@@ -794,7 +813,7 @@ static void child(const struct op *op, const char *self, int report_fd,
 }
 
 struct tally {
-	int sites, injected, ok, enomem, other, killed, violations;
+	int sites, injected, ok, enomem, other, killed, startup, violations;
 };
 
 /* One call with the Nth allocation failed: false once N is not reached. */
@@ -829,6 +848,18 @@ static bool run_one(const struct op *op, const char *self, int n,
 			t->injected++;
 			return true;
 		}
+		if (op->exec && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == STARTUP_FAILED) {
+			/*
+			 * The execution succeeded, and the fault hit the new
+			 * program's own start-up, before main(): the C
+			 * library's start-up code of a static PIE exits with
+			 * 127 when mprotect() of its relocated data fails.
+			 */
+			t->startup++;
+			t->injected++;
+			return true;
+		}
 		printf("LLFAULT-VIOLATION op=%s n=%d: no report (%s %d)\n",
 		       op->name, n,
 		       WIFSIGNALED(status) ? "signal" : "exit status",
@@ -858,6 +889,7 @@ static bool run_one(const struct op *op, const char *self, int n,
 int main(int argc, char **argv)
 {
 	int max = DEFAULT_MAX, nops = 0, total_inj = 0, total_viol = 0, i;
+	int secret_fd;
 	char self[256];
 	ssize_t len;
 
@@ -880,7 +912,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	mkdir(DIR, 0755);
-	write_file(SECRET, "");
+	secret_fd = open(SECRET, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (secret_fd < 0 || close(secret_fd))
+		die(SECRET);
 	/* Every allocation counts, sleeping ones too; no stack dumps. */
 	write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
 	write_file("/sys/kernel/debug/failslab/verbose", "0");
@@ -912,9 +946,9 @@ int main(int argc, char **argv)
 			       op->name);
 			t.violations++;
 		}
-		printf("LLFAULT op=%s sites=%d injected=%d ok=%d enomem=%d errno=%d killed=%d violations=%d\n",
+		printf("LLFAULT op=%s sites=%d injected=%d ok=%d enomem=%d errno=%d killed=%d startup=%d violations=%d\n",
 		       op->name, t.sites, t.injected, t.ok, t.enomem, t.other,
-		       t.killed, t.violations);
+		       t.killed, t.startup, t.violations);
 		nops++;
 		total_inj += t.injected;
 		total_viol += t.violations;
