@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Coverage helpers for "make coverage".
 
-coverage.py extract LOG BUILD_DIR
+coverage.py extract LOG BUILD_DIR [DUMP]
     Writes the gcov counters that the VM printed (vm/init: dump_gcov) next
-    to the objects of BUILD_DIR, where gcov finds their .gcno notes.
+    to the objects of BUILD_DIR, where gcov finds their .gcno notes: those
+    of the DUMPth dump of the log (1, 2, ...; default: the last one; the
+    counters of a dump include those of the dumps before it).
 
 coverage.py report INFO TREE BASE [SUMMARY]
     Prints the line and function coverage of security/landlock/ from the
@@ -24,13 +26,18 @@ import sys
 SUBDIR = "security/landlock/"
 
 
-def extract(log, build):
+def extract(log, build, dump=None):
+    dumps = []
     files = {}
     name = None
     with open(log, errors="replace") as f:
         for line in f:
             line = line.strip("\r\n")
-            if "LLGCOV-END" in line:
+            if "LLGCOV-BEGIN" in line:
+                files = {}
+                dumps.append(files)
+                name = None
+            elif "LLGCOV-END" in line:
                 name = None
             elif "LLGCOV-FILE " in line:
                 path = line.split("LLGCOV-FILE ", 1)[1].strip()
@@ -41,10 +48,15 @@ def extract(log, build):
                 files[name] = []
             elif name and re.fullmatch(r"[A-Za-z0-9+/=]+", line):
                 files[name].append(line)
+    index = int(dump) if dump else len(dumps)
+    if not 1 <= index <= len(dumps):
+        print(f"coverage: no dump {index} in {log} ({len(dumps)} found)")
+        return 1
+    files = dumps[index - 1]
     for name, chunks in files.items():
         with open(os.path.join(build, name), "wb") as out:
             out.write(base64.b64decode("".join(chunks)))
-    print(f"coverage: {len(files)} counter file(s) from the VM")
+    print(f"coverage: {len(files)} counter file(s) from dump {index} of the VM")
     return 0 if files else 1
 
 

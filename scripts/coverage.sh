@@ -1,12 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # coverage.sh: line and function coverage of security/landlock/ by every
-# Landlock selftest and the Landlock KUnit tests (run at boot), on a gcov
-# kernel built from the work tree where only security/landlock/ is
-# instrumented.  Writes an lcov HTML report to $OUT/coverage/html and a
-# one-line summary to $OUT/coverage/summary.txt, and lists the lines the
-# series adds that no test runs.  Fails if a test fails or no counter comes
-# back; the coverage figures themselves are reported, not enforced.
+# Landlock selftest and the Landlock KUnit tests (run at boot), then also by
+# the fault injection run (vm/llfault.c), on a gcov kernel built from the
+# work tree where only security/landlock/ is instrumented (it carries
+# failslab and fail_page_alloc).  Writes an lcov HTML report of both runs to
+# $OUT/coverage/html, a one-line summary of each to
+# $OUT/coverage/summary-tests.txt (the tests alone) and summary.txt (with
+# fault injection), and lists the lines the series adds that they do not
+# run.  Fails if a test fails, fault injection finds a violation or no
+# counter comes back; the coverage figures are reported, not enforced.
 . "$(dirname "$0")/lib.sh"
 
 "$TOP/scripts/deps.sh" coverage
@@ -16,26 +19,43 @@ kernel=$("$TOP/scripts/build-kernel.sh" gcov | tail -n 1)
 "$TOP/scripts/initramfs.sh" >/dev/null
 rm -rf "$cov"
 mkdir -p "$cov"
-find "$build/security/landlock" -name '*.gcda' -delete
 
 rc=0
-VM_TIMEOUT=${VM_TIMEOUT:-1800} "$TOP/scripts/vm.sh" coverage "$kernel" coverage \
-	>"$cov/tests.tap" || rc=$?
+# The tests, a first dump of the counters, then llfault (every allocation
+# of the series' operations failed in turn) and a second dump.
+VM_TIMEOUT=${VM_TIMEOUT:-3600} VM_APPEND="llcov_faults=1 ${VM_APPEND:-}" \
+	"$TOP/scripts/vm.sh" coverage "$kernel" coverage >"$cov/tests.tap" || rc=$?
 tail -n 3 "$cov/tests.tap"
-python3 "$TOP/scripts/coverage.py" extract "$OUT/vm-coverage.log" "$build" ||
-	die "no coverage counter came back from the VM (log: $OUT/vm-coverage.log)"
+grep -q 'LLFAULT-RESULT ops=[1-9][0-9]* .*violations=0' "$OUT/vm-coverage.log" || {
+	grep 'LLFAULT-VIOLATION\|LLFAULT-RESULT' "$OUT/vm-coverage.log"
+	echo "not ok - fault injection in the coverage run"
+	rc=1
+}
 
 # gcov must match the compiler that built the kernel.
 gcov_tool=gcov-$(gcc -dumpversion | cut -d. -f1)
 command -v "$gcov_tool" >/dev/null || gcov_tool=gcov
-log "collecting counters ($gcov_tool)"
-lcov -q --capture --gcov-tool "$gcov_tool" --directory "$build/security/landlock" \
-	--base-directory "$build" --output-file "$cov/all.info" >"$cov/lcov.log" 2>&1 ||
-	{ tail -20 "$cov/lcov.log"; die "lcov failed"; }
-lcov -q --extract "$cov/all.info" '*/security/landlock/*' \
-	--output-file "$cov/landlock.info" >>"$cov/lcov.log" 2>&1
-genhtml -q --output-directory "$cov/html" --title "Landlock series coverage" \
+
+# capture DUMP NAME: the counters of the VM's DUMPth dump as NAME.info.
+capture() {
+	find "$build/security/landlock" -name '*.gcda' -delete
+	python3 "$TOP/scripts/coverage.py" extract "$OUT/vm-coverage.log" "$build" "$1" ||
+		die "no coverage counter came back from the VM (log: $OUT/vm-coverage.log)"
+	log "collecting counters ($gcov_tool): $2"
+	lcov -q --capture --gcov-tool "$gcov_tool" --directory "$build/security/landlock" \
+		--base-directory "$build" --output-file "$cov/$2-all.info" >>"$cov/lcov.log" 2>&1 ||
+		{ tail -20 "$cov/lcov.log"; die "lcov failed"; }
+	lcov -q --extract "$cov/$2-all.info" '*/security/landlock/*' \
+		--output-file "$cov/$2.info" >>"$cov/lcov.log" 2>&1
+}
+capture 1 tests
+capture 2 landlock
+genhtml -q --output-directory "$cov/html" --title "Landlock series coverage (tests and fault injection)" \
 	"$cov/landlock.info" >>"$cov/lcov.log" 2>&1 || { tail -20 "$cov/lcov.log"; die "genhtml failed"; }
+echo "== the selftests and KUnit tests alone"
+python3 "$TOP/scripts/coverage.py" report "$cov/tests.info" "$TREE" series-base \
+	"$cov/summary-tests.txt" | tee "$cov/report-tests.txt"
+echo "== with fault injection (llfault) too"
 python3 "$TOP/scripts/coverage.py" report "$cov/landlock.info" "$TREE" series-base \
 	"$cov/summary.txt" | tee "$cov/report.txt"
 echo "HTML report: ${cov#$TOP/}/html/index.html"
