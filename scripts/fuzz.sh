@@ -15,7 +15,8 @@
 # DURATION= seconds in the VM (default 600): two thirds for llstress, one
 # third for trinity.  SEED= replays a run (default: the time, printed).
 # LLSTRESS_ARGS= adds llstress options (e.g. "--focus on_exec", or
-# "--proc-race" to reproduce the thread-sync deadlock of Linux 7.3).
+# "--no-proc-race" on a kernel without patch 1, whose thread-sync deadlock
+# the /proc/self/fd executions of multithreaded processes would hit).
 # Fails on any invariant violation, kernel WARN/BUG/KASAN/lockdep/kmemleak
 # report, or hang (the VM timeout is derived from DURATION).
 . "$(dirname "$0")/lib.sh"

@@ -5,13 +5,15 @@
  * LANDLOCK_RESTRICT_SELF_ON_EXEC), checking invariants as it goes.
  *
  *   llstress [-p PROCS] [-t THREADS] [-s SECONDS] [-S SEED] [-u UID] [-d DIR]
- *            [-v] [--focus none|on_exec|memfd|unix|rules] [--proc-race]
+ *            [-v] [--focus none|on_exec|memfd|unix|rules] [--no-proc-race]
  *   llstress --as-user UID [--timeout SECONDS] -- COMMAND [ARG...]
  *
  * --focus weighs one group of operations five times more in every episode
- * (by default, 30% of the episodes pick one at random).  --proc-race also
- * executes memfds through /proc/self/fd in multithreaded processes, which
- * deadlocks Linux 7.3's thread-sync (see weight() in worker.c).
+ * (by default, 30% of the episodes pick one at random).  Memfds are also
+ * executed through /proc/self/fd in multithreaded processes, which
+ * deadlocked Linux 7.3's thread-sync before patch 1 of the series (see
+ * weight() in worker.c); --no-proc-race keeps those executions in
+ * single-threaded processes, to run the stress on a kernel without it.
  *
  * The first form runs the stress: started as root, it prepares its work
  * directory (a copy of itself, a set-user-ID root copy, garbage executables)
@@ -393,7 +395,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: llstress [-p PROCS] [-t THREADS] [-s SECONDS] [-S SEED] [-u UID] [-d DIR] [-v]\n"
-		"                [--focus none|on_exec|memfd|unix|rules] [--proc-race]\n"
+		"                [--focus none|on_exec|memfd|unix|rules] [--no-proc-race]\n"
 		"       llstress --as-user UID [--timeout SECONDS] -- COMMAND [ARG...]\n");
 	exit(2);
 }
@@ -411,7 +413,7 @@ int main(int argc, char **argv)
 		{ "as-user", required_argument, NULL, 'A' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "focus", required_argument, NULL, 'F' },
-		{ "proc-race", no_argument, NULL, 'R' },
+		{ "no-proc-race", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, abi, as_uid = -1, timeout = 0, i, st;
@@ -429,6 +431,7 @@ int main(int argc, char **argv)
 	cfg.threads = 4;
 	cfg.dump_fd = -1;
 	cfg.focus = -1;
+	cfg.proc_race = 1;
 	cfg.seconds = 60;
 	cfg.uid = 1000;
 	cfg.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -465,7 +468,7 @@ int main(int argc, char **argv)
 			timeout = atoi(optarg);
 			break;
 		case 'R':
-			cfg.proc_race = 1;
+			cfg.proc_race = 0;
 			break;
 		case 'F':
 			for (cfg.focus = 0; cfg.focus < NFOCUS; cfg.focus++)

@@ -167,12 +167,12 @@ static int weight(size_t i)
 	if (weights[i].racy_only && P.solo)
 		return 0;
 	/*
-	 * Known deadlock (Linux 7.3's thread-sync, also reached by staging):
-	 * landlock_restrict_sibling_threads() holds exec_update_lock while it
-	 * waits for every sibling to run a task work, and a sibling that
-	 * follows a /proc/<pid>/fd/N link waits for that lock, killably, so it
-	 * never runs it.  Such executions stay in single-threaded processes,
-	 * unless --proc-race asks for the deadlock.
+	 * Linux 7.3's thread-sync deadlock, fixed by patch 1 of the series:
+	 * landlock_restrict_sibling_threads() held exec_update_lock while it
+	 * waited for every sibling to run a task work, and a sibling following
+	 * a /proc/<pid>/fd/N link waited for that lock, killably, so it never
+	 * ran it.  --no-proc-race keeps such executions in single-threaded
+	 * processes, for a kernel without that fix.
 	 */
 	if (weights[i].op == OP_exec_memfd_proc && !P.solo && !cfg.proc_race)
 		return 0;
