@@ -42,8 +42,15 @@ ITERS=${ITERS:-2000}
 mkdir -p "$res"
 
 # With -icount, guest time advances with executed instructions, not with the
-# host's (noisy) wall clock.
-icount="-icount shift=0,sleep=off"
+# host's (noisy) wall clock.  What is left to vary between boots is the
+# guest's randomness (RDRAND, the time of day mixed into the entropy pool,
+# KASLR, address space layouts, hash seeds): run N boots both kernels with
+# QEMU's -seed N (a deterministic RDRAND), a fixed start date for the guest's
+# clock that then follows guest time, nokaslr and norandmaps, so that a run
+# is repeatable and the spread between runs is that of the layouts the
+# seeds give (SEED0= shifts the seeds).
+icount="-icount shift=0,sleep=off -rtc base=2026-01-01T00:00:00,clock=vm"
+append+=" nokaslr norandmaps"
 
 if [ "${1:-}" = --smoke ]; then
 	src=${2:-$TREE}
@@ -108,7 +115,7 @@ for run in $(seq 1 "$RUNS"); do
 	for which in base patched; do
 		k=$kbase
 		[ $which = patched ] && k=$kpatched
-		VM_QEMU_ARGS="$icount" VM_APPEND="$append" \
+		VM_QEMU_ARGS="$icount -seed $((${SEED0:-0} + run))" VM_APPEND="$append" \
 			"$TOP/scripts/vm.sh" bench "$k" "$tag-$which-$run" "$ITERS"
 		vmlog=$OUT/vm-$tag-$which-$run.log
 		tr -d '\r' <"$vmlog" |
