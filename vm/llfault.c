@@ -55,6 +55,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -82,6 +83,12 @@
 #define CALL_SECS 60
 /* The exit status of a static program whose C library start-up failed. */
 #define STARTUP_FAILED 127
+/*
+ * Seconds without a report after which a child counts as hung: beyond its
+ * own alarm, so only a child that the alarm cannot end (in an
+ * uninterruptible sleep) gets there.
+ */
+#define HANG_SECS (2 * CALL_SECS)
 /* Values of N in a row that the call must not reach to end its loop. */
 #define UNREACHED_RUNS 3
 
@@ -849,6 +856,18 @@ static bool run_one(const struct op *op, const char *self, int n,
 		child(op, self, p[1], n);
 	}
 	close(p[1]);
+	if (poll(&(struct pollfd){ .fd = p[0], .events = POLLIN }, 1,
+		 HANG_SECS * 1000) != 1) {
+		/* Named here, before the VM's timeout ends the whole run. */
+		printf("LLFAULT-VIOLATION op=%s n=%d: no report after %d s (hung)\n",
+		       op->name, n, HANG_SECS);
+		kill(pid, SIGKILL);
+		close(p[0]);
+		waitpid(pid, &status, 0);
+		t->violations++;
+		t->injected++;
+		return true;
+	}
 	if (read(p[0], &rec, sizeof(rec)) != sizeof(rec))
 		rec.done = 0;
 	close(p[0]);
