@@ -26,7 +26,7 @@
 # out/build-*) so that ccache hits across them.
 #
 # Default: every stage but kunit-uml and faults (fault injection on the
-# debug kernel, about 5 minutes in the tip2 lane: a default stage once a
+# debug kernel, about 4 minutes in the tip2 lane: a default stage once a
 # fresh-machine run has shown that make check still fits its time budget
 # with it).  The dependency groups of the selected stages are all installed
 # before the first one starts.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # faults.sh: allocation failure injection on every operation of the series
 # (vm/llfault.c: for N = 1, 2, ... the Nth allocation of the call fails,
-# until the call completes without reaching it; after each failure, the
+# until three N in a row are not reached; after each failure, the
 # invariants of the operation), on the debug kernel (debug.config: KASAN,
 # lockdep, kmemleak; faults.config: failslab, fail_page_alloc) built from
 # the work tree, then a kmemleak scan.  OPS= picks operations (comma
