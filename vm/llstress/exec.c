@@ -215,9 +215,11 @@ void op_exec(struct thr *t, int op, int kind, bool use_vfork)
 	struct snap s0;
 	struct slot *s;
 	struct eset pred = {};
+	uint64_t clone_gen0;
 	uint32_t idx;
 	int err, nnp_after, i = 0;
 	bool certain, predicted = true, landlock_ok, gain = false;
+	bool gain_refused = false;
 	volatile int verr = 0;
 	pid_t pid;
 
@@ -229,6 +231,7 @@ void op_exec(struct thr *t, int op, int kind, bool use_vfork)
 
 	pthread_mutex_lock(&P.lock);
 	s0 = snap_take();
+	clone_gen0 = P.ps->clone_gen;
 	m = t->m;
 	pthread_mutex_unlock(&P.lock);
 	certain = m.exact && m.exact_nnp && !s0.inflight;
@@ -245,7 +248,7 @@ void op_exec(struct thr *t, int op, int kind, bool use_vfork)
 		landlock_ok = fs_allowed(&m, O_BINFILE, EXEC_ACCESS);
 		if (!landlock_ok)
 			pred = eset_of(EACCES);
-		else if (m.staged && !m.nnp)
+		else if ((gain_refused = m.staged && !m.nnp))
 			pred = eset_of(EPERM);
 		else
 			pred = eset_of(0);
@@ -318,6 +321,8 @@ void op_exec(struct thr *t, int op, int kind, bool use_vfork)
 		s->exp_connect = unix_predict(l, m.n + m.staged, NULL);
 	}
 	s->exp_gain = gain;
+	s->gain_refused = gain_refused;
+	s->clone_gen0 = clone_gen0;
 	__atomic_store_n(&s->state, 1, __ATOMIC_RELEASE);
 
 	snprintf(slotstr, sizeof(slotstr), "%u", idx);
@@ -367,7 +372,9 @@ void op_exec(struct thr *t, int op, int kind, bool use_vfork)
 	/* The execution failed: nothing may have changed. */
 	__atomic_store_n(&s->state, 2, __ATOMIC_RELEASE);
 	nnp_after = get_nnp();
-	if (!stable_now(&s0))
+	if (!stable_now(&s0) ||
+	    (gain_refused && __atomic_load_n(&P.ps->clone_gen,
+					     __ATOMIC_ACQUIRE) != clone_gen0))
 		certain = false;
 	account(t, op, err, certain && predicted ? &pred : NULL, path);
 	if (certain && m.exact_nnp) {

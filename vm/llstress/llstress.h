@@ -85,12 +85,16 @@
 enum { OPS(OP_ENUM) NOPS };
 extern const char *const op_names[NOPS];
 
-/* Invariant checks, counted when performed. */
+/*
+ * Invariant checks, counted when performed; suid_unsafe_share counts the
+ * set-user-ID executions that raced a thread creation and, as the base
+ * kernel does then, gained nothing.
+ */
 #define CHECKS(X)                                                           \
 	X(predicted) X(nnp_domain) X(nnp_model) X(memfd_noexec)             \
 	X(memfd_foreign) X(failed_exec_nnp) X(probe_universal)              \
 	X(probe_exact) X(observe_exact) X(failed_exec_state) X(suid_gain)   \
-	X(staged_cleared)
+	X(staged_cleared) X(suid_unsafe_share)
 #define CHK_ENUM(n) CHK_##n,
 #define CHK_NAME(n) #n,
 enum { CHECKS(CHK_ENUM) NCHECKS };
@@ -136,6 +140,13 @@ enum { F_NONE, F_ON_EXEC, F_MEMFD, F_UNIX, F_RULES, NFOCUS };
 struct pstate {
 	uint64_t gen; /* bumped around process-wide operations */
 	int32_t inflight; /* process-wide operations in progress */
+	/*
+	 * Bumped before each pthread_create(): until the new thread joins the
+	 * thread group, its share of the fs_struct makes a concurrent
+	 * execution of a set-user-ID program unsafe (LSM_UNSAFE_SHARE), so it
+	 * gains nothing.
+	 */
+	uint64_t clone_gen;
 };
 
 /* An execution attempt, and what its probe must report. */
@@ -150,6 +161,8 @@ struct slot {
 	int32_t vfork_stable; /* vfork: no concurrent change until the exec */
 	int32_t exp_errno, exp_layers, exp_nnp, exp_memfd, exp_connect;
 	int32_t exp_gain;
+	int32_t gain_refused; /* exp_errno is the refusal of a gain */
+	uint64_t clone_gen0; /* exp_gain and exp_errno hold if it stays */
 };
 
 struct worker_area {

@@ -497,8 +497,11 @@ int main(int argc, char **argv)
 	say("LLSTRESS-BEGIN seed=%llu procs=%d threads=%d seconds=%d uid=%d abi=%d suid=%d",
 	    (unsigned long long)cfg.seed, cfg.procs, cfg.threads, cfg.seconds,
 	    (int)getuid(), abi, cfg.have_suid);
-	say("LLSTRESS-REPLAY llstress --seed %llu --procs %d --threads %d --seconds %d",
-	    (unsigned long long)cfg.seed, cfg.procs, cfg.threads, cfg.seconds);
+	say("LLSTRESS-REPLAY llstress --seed %llu --procs %d --threads %d --seconds %d%s%s%s",
+	    (unsigned long long)cfg.seed, cfg.procs, cfg.threads, cfg.seconds,
+	    cfg.focus >= 0 ? " --focus " : "",
+	    cfg.focus >= 0 ? focus_names[cfg.focus] : "",
+	    cfg.proc_race ? "" : " --no-proc-race");
 	if (abi < ABI_VERSION) {
 		say("LLSTRESS-RESULT violations=1 ops=0 seconds=0 seed=%llu (Landlock ABI %d < %d)",
 		    (unsigned long long)cfg.seed, abi, ABI_VERSION);

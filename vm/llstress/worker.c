@@ -50,6 +50,7 @@ static void op_clone_thread(struct thr *t)
 	n->spawn_gen = P.ps->gen;
 	n->spawn_inflight = P.ps->inflight;
 	P.nthr++;
+	__atomic_add_fetch(&P.ps->clone_gen, 1, __ATOMIC_SEQ_CST);
 	ret = pthread_create(&n->pt, NULL, thread_main, n);
 	if (ret) {
 		n->started = n->alive = false;
@@ -402,7 +403,7 @@ static void root_check_probe(int worker, const struct probe_report *rep)
 {
 	struct worker_area *wa = &sh->w[worker];
 	struct slot *s;
-	bool stable;
+	bool stable, shared_fs;
 	int gain;
 
 	if (rep->magic != PROBE_MAGIC || rep->slot >= SLOTS) {
@@ -450,11 +451,20 @@ static void root_check_probe(int worker, const struct probe_report *rep)
 	if (!s->certain || !stable)
 		return;
 	check(CHK_probe_exact);
-	if (s->exp_errno)
+	/*
+	 * A thread being created made a set-user-ID execution unsafe: it may
+	 * have gained nothing, and then not been refused for a gain either.
+	 */
+	shared_fs = s->op == OP_exec_suid &&
+		    __atomic_load_n(&wa->ps[s->pidx].clone_gen,
+				    __ATOMIC_ACQUIRE) != s->clone_gen0;
+	if (shared_fs && s->exp_gain && !gain)
+		check(CHK_suid_unsafe_share);
+	if (s->exp_errno && !(shared_fs && s->gain_refused))
 		violation(&root_ctx, s->op,
 			  "execution succeeded, expected it to fail");
 	if (rep->layers != s->exp_layers || rep->nnp != s->exp_nnp ||
-	    gain != s->exp_gain)
+	    (gain != s->exp_gain && !shared_fs))
 		violation(&root_ctx, s->op,
 			  "probe: layers %d nnp %d gain %d, expected %d %d %d",
 			  rep->layers, rep->nnp, gain, s->exp_layers,
