@@ -61,8 +61,8 @@ fuzz: deps linux/.git ## llstress + trinity on the debug kernel: DURATION=600 SE
 kcsan: deps linux/.git ## racy paths under KCSAN: selftests, then llstress DURATION=300
 	@DURATION="$(DURATION)" SEED="$(SEED)" $(S)/kcsan.sh
 
-faults: deps linux/.git ## fail every allocation of the series' operations in turn: OPS=a,b
-	@OPS="$(OPS)" $(S)/faults.sh
+faults: deps linux/.git ## fail every allocation of the series' operations in turn: OPS=a,b STRIDE=
+	@OPS="$(OPS)" STRIDE="$(STRIDE)" $(S)/faults.sh
 
 coverage: deps linux/.git ## gcov line coverage of security/landlock/ by all tests
 	@$(S)/coverage.sh

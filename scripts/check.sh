@@ -25,16 +25,13 @@
 # tree's build directories are laid out like the work tree's (linux/ next to
 # out/build-*) so that ccache hits across them.
 #
-# Default: every stage but kunit-uml and faults (fault injection on the
-# debug kernel, about 4 minutes in the tip2 lane: a default stage once a
-# fresh-machine run has shown that make check still fits its time budget
-# with it).  The dependency groups of the selected stages are all installed
-# before the first one starts.
+# Default: every stage but kunit-uml.  The dependency groups of the
+# selected stages are all installed before the first one starts.
 . "$(dirname "$0")/lib.sh"
 
 # The order of the report; each lane runs its stages in run_order.
 order=(checkpatch bisect config-audit clang stack uapi doc-format kunit
-	vm-tests debug-tests fuzz bpf-tests bench-smoke)
+	vm-tests debug-tests fuzz faults bpf-tests bench-smoke)
 run_order=(bisect stack kunit vm-tests bench-smoke checkpatch config-audit clang
 	uapi doc-format kunit-uml debug-tests fuzz faults bpf-tests)
 stages=("$@")
@@ -153,7 +150,7 @@ fi
 # Every stage's output, in the canonical order, then the timing table.
 failed=0
 table=()
-for s in "${order[@]}" faults kunit-uml; do
+for s in "${order[@]}" kunit-uml; do
 	[ -f "$RES/stage-$s.time" ] || continue
 	printf '\n===== stage %s =====\n' "$s"
 	cat "$RES/stage-$s.out"

@@ -2,8 +2,9 @@
 /*
  * llfault - fails the allocations of the series' operations one by one.
  *
- *   llfault [--max N] [OP...]   run every operation (or those named)
- *   llfault --list              list the operations
+ *   llfault [--max N] [--stride K] [OP...]   run every operation (or those
+ *                                            named)
+ *   llfault --list                           list the operations
  *
  * For each operation, N = 1, 2, ...: a new child process prepares the
  * situation (rulesets, sibling threads with credentials of their own, a
@@ -19,6 +20,8 @@
  * base kernel's and the series' (on the debug kernel, kmemleak's and KASAN's
  * own allocations too, which absorb their failures; and for an execution,
  * the new program's start-up up to its first instruction of main()).
+ * --stride K tries only N = 1, 1 + K, 1 + 2K, ... (make check's short run;
+ * the sites are then the highest N tried that the call reached).
  *
  * After each call the child checks the invariants of the operation:
  *   - the call succeeded, or failed with ENOMEM or an errno that the
@@ -935,7 +938,8 @@ static bool run_one(const struct op *op, const char *self, int n,
 
 int main(int argc, char **argv)
 {
-	int max = DEFAULT_MAX, nops = 0, total_inj = 0, total_viol = 0, i;
+	int max = DEFAULT_MAX, stride = 1, nops = 0, total_inj = 0,
+	    total_viol = 0, i;
 	int secret_fd;
 	char self[256];
 	ssize_t len;
@@ -947,11 +951,16 @@ int main(int argc, char **argv)
 			printf("%s\n", ops[k].name);
 		return 0;
 	}
-	i = 1;
-	if (argc >= 3 && !strcmp(argv[1], "--max")) {
-		max = atoi(argv[2]);
-		i = 3;
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--max"))
+			max = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--stride"))
+			stride = atoi(argv[i + 1]);
+		else
+			break;
 	}
+	if (max < 1 || stride < 1)
+		die("--max and --stride take a positive number");
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len < 0)
 		die("readlink");
@@ -992,7 +1001,8 @@ int main(int argc, char **argv)
 		 * not reach, and count as its sites the highest N it reached.
 		 */
 		t.sites = 0;
-		for (n = 1, miss = 0; n <= max && miss < UNREACHED_RUNS; n++) {
+		for (n = 1, miss = 0; n <= max && miss < UNREACHED_RUNS;
+		     n += stride) {
 			if (run_one(op, self, n, &t)) {
 				t.sites = n;
 				miss = 0;
