@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,6 +309,36 @@ static void setup_server(void)
 		die("server");
 }
 
+/*
+ * The results of a situation, printed once it is done: writing to the
+ * console between two measurements would leave its output (the tty's and
+ * the UART's work, their interrupts) to the next measurement.
+ */
+static char results[8192];
+static size_t results_len;
+
+static void __attribute__((format(printf, 1, 2))) report(const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(results + results_len,
+			sizeof(results) - results_len, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(results) - results_len)
+		die("results buffer");
+	results_len += len;
+}
+
+static void flush_results(void)
+{
+	fputs(results, stdout);
+	fflush(stdout);
+	results_len = 0;
+	results[0] = '\0';
+}
+
 /* Times @count operations of @table, or reports them n/a if !@supported. */
 static void run_ops(const char *situation, const struct op *table,
 		    size_t count, int supported)
@@ -319,7 +350,7 @@ static void run_ops(const char *situation, const struct op *table,
 		double t0;
 
 		if (!supported) {
-			printf("BENCH %s %s n/a\n", situation, table[i].name);
+			report("BENCH %s %s n/a\n", situation, table[i].name);
 			continue;
 		}
 		if (n < 1)
@@ -330,9 +361,8 @@ static void run_ops(const char *situation, const struct op *table,
 		t0 = now_ns();
 		for (k = 0; k < n; k++)
 			table[i].fn();
-		printf("BENCH %s %s %.0f\n", situation, table[i].name,
+		report("BENCH %s %s %.0f\n", situation, table[i].name,
 		       (now_ns() - t0) / n);
-		fflush(stdout);
 	}
 }
 
@@ -349,6 +379,7 @@ static void run_situation(const char *situation)
 	if (extra && !strcmp(extra, "1"))
 		run_ops(situation, extra_ops,
 			sizeof(extra_ops) / sizeof(extra_ops[0]), supported);
+	flush_results();
 }
 
 static const char bpf_loader[] = "/bin/llbench-bpf";
