@@ -961,6 +961,19 @@ int main(int argc, char **argv)
 	}
 	if (max < 1 || stride < 1)
 		die("--max and --stride take a positive number");
+	/* A misspelt name would silently run fewer operations. */
+	for (int a = i; a < argc; a++) {
+		size_t k = 0;
+
+		while (k < sizeof(ops) / sizeof(ops[0]) &&
+		       strcmp(argv[a], ops[k].name))
+			k++;
+		if (k == sizeof(ops) / sizeof(ops[0])) {
+			printf("LLFAULT-VIOLATION unknown operation %s (see --list)\n",
+			       argv[a]);
+			return 1;
+		}
+	}
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len < 0)
 		die("readlink");
