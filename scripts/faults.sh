@@ -7,8 +7,9 @@
 # lockdep, kmemleak; faults.config: failslab, fail_page_alloc) built from
 # the work tree, then a kmemleak scan.  OPS= picks operations (comma
 # separated; "llfault --list" in the VM lists them); STRIDE=K fails only
-# every Kth allocation (N = 1, 1 + K, ...; make check's stage: 4).  Prints one line per
-# operation: allocation sites reached, failures injected, results.
+# every Kth allocation (N = 1, 1 + K, ...; make check's stage: 4).  Prints
+# one line per operation: allocation sites reached, failures injected,
+# results.
 . "$(dirname "$0")/lib.sh"
 
 [ -d "$TREE/.git" ] || [ -f "$TREE/Makefile" ] || die "no work tree (run: make tree)"
