@@ -6,7 +6,7 @@
  * target never matches: what every execution pays for an attached program
  * that restricts nothing.
  *
- * One object for the base and the patched kernel: the Landlock kfuncs are weak
+ * One object for the base and the patched kernel: the policy object kfuncs are weak
  * and guarded by bpf_ksym_exists(), so the base (without them) loads the
  * program with that branch removed by the verifier.  Built with CO-RE against
  * the patched kernel's vmlinux.h.
@@ -20,21 +20,20 @@
 /* Kernel encoding of a device number, see include/linux/kdev_t.h. */
 #define MINORBITS 20
 
-struct bpf_landlock_ruleset *
-bpf_landlock_ruleset_acquire(struct bpf_landlock_ruleset *ruleset) __ksym __weak;
-void bpf_landlock_ruleset_release(struct bpf_landlock_ruleset *ruleset) __ksym __weak;
-int bpf_landlock_restrict_binprm(struct linux_binprm *bprm,
-				 struct bpf_landlock_ruleset *ruleset,
-				 __u32 flags) __ksym __weak;
+struct lsm_policy_object *
+bpf_lsm_policy_acquire(struct lsm_policy_object *obj) __ksym __weak;
+void bpf_lsm_policy_release(struct lsm_policy_object *obj) __ksym __weak;
+int bpf_lsm_policy_apply_bprm(struct lsm_policy_object *obj,
+			      struct linux_binprm *bprm, __u32 flags) __ksym __weak;
 void bpf_rcu_read_lock(void) __ksym;
 void bpf_rcu_read_unlock(void) __ksym;
 
 /*
- * Without the Landlock kfuncs (the base), the kernel BTF has no such type:
+ * Without the policy object kfuncs (the base), the kernel BTF has no such type:
  * the map then holds a program-local kptr, never set.
  */
 struct ruleset_value {
-	__kptr struct bpf_landlock_ruleset *ruleset;
+	__kptr struct lsm_policy_object *ruleset;
 };
 
 struct {
@@ -58,7 +57,7 @@ int BPF_PROG(llbench_exec, struct linux_binprm *bprm)
 {
 	const struct inode *const inode = bprm->file->f_inode;
 	const dev_t dev = inode->i_sb->s_dev;
-	struct bpf_landlock_ruleset *ruleset = NULL;
+	struct lsm_policy_object *ruleset = NULL;
 	struct ruleset_value *value;
 	__u32 key = 0;
 	int err;
@@ -69,9 +68,9 @@ int BPF_PROG(llbench_exec, struct linux_binprm *bprm)
 		return 0;
 
 	matched++;
-	if (!bpf_ksym_exists(bpf_landlock_restrict_binprm) ||
-	    !bpf_ksym_exists(bpf_landlock_ruleset_acquire) ||
-	    !bpf_ksym_exists(bpf_landlock_ruleset_release))
+	if (!bpf_ksym_exists(bpf_lsm_policy_apply_bprm) ||
+	    !bpf_ksym_exists(bpf_lsm_policy_acquire) ||
+	    !bpf_ksym_exists(bpf_lsm_policy_release))
 		return -EPERM;
 
 	value = bpf_map_lookup_elem(&rulesets, &key);
@@ -80,13 +79,13 @@ int BPF_PROG(llbench_exec, struct linux_binprm *bprm)
 
 	bpf_rcu_read_lock();
 	if (value->ruleset)
-		ruleset = bpf_landlock_ruleset_acquire(value->ruleset);
+		ruleset = bpf_lsm_policy_acquire(value->ruleset);
 	bpf_rcu_read_unlock();
 	if (!ruleset)
 		return -EPERM;
 
-	err = bpf_landlock_restrict_binprm(bprm, ruleset, 0);
-	bpf_landlock_ruleset_release(ruleset);
+	err = bpf_lsm_policy_apply_bprm(ruleset, bprm, 0);
+	bpf_lsm_policy_release(ruleset);
 	return err ? -EPERM : 0;
 }
 
