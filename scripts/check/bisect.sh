@@ -8,9 +8,11 @@
 # compiled with W=1 and checked by sparse (C=1) in its own build directory,
 # each file when it (or a header it uses) changes, all of them at the base:
 # a file that did not change keeps the clean result of an earlier patch.
-# From the patch that adds the BPF bridge on, its code and the verifier also
-# compile there (Landlock W=1) in the debug flavour, which carries
-# bpf.config (objects only: the debug-tests stage links the tip's).
+# From the first patch that changes kernel/bpf/ on, the BPF bridge's code
+# (security/landlock/ and security/bpf_lsm_kfuncs.c with W=1, the LSM
+# framework and the verifier's files) also compiles there in the debug
+# flavour, which carries bpf.config (objects only: the debug-tests stage
+# links the tip's).
 #
 # Each patch's Landlock objects are then link-checked against the tip's vm
 # kernel: every symbol they use is defined by them or by the rest of the
@@ -18,16 +20,19 @@
 # a link of that patch's Landlock files with the tip's other files would
 # refuse).  That stands for linking each patch's kernel when it is the same
 # thing for the vm flavour: when every other file that the series changes
-# is a .c file that the vm flavour does not build (kernel/bpf/) or a header
-# that one patch changes (so every patch has the base's or the tip's
-# version of it, and both build: the base is Debian's kernel, the tip was
-# just built).  Else every patch's whole tree is built and linked in the vm
-# flavour, as it is.  The difference is time: a vm link at each patch cost
+# is a .c file that the vm flavour does not build (kernel/bpf/), or a file
+# that one patch changes (a header, security/security.c, a Makefile: every
+# patch has the base's or the tip's version of it, and both build: the base
+# is Debian's kernel, the tip was just built; a Landlock object that used a
+# symbol of the tip's version too early would not compile at that patch).
+# Else every patch's whole tree is built and linked in the vm flavour, as it
+# is.  The difference is time: a vm link at each patch cost
 # 40-60 s of the 60-180 s each patch took, and a header such as
 # include/linux/btf.h, changed by one BPF patch, would rebuild 500 objects
 # of the vm kernel twice.  The vm kernel itself is linked at the tip only.
 # A patch that changes no file the kernel build reads (only Documentation/,
-# tools/ or samples/: documentation, selftests, samples) builds the same
+# tools/, samples/ or MAINTAINERS: documentation, selftests, samples) builds
+# the same
 # kernel as its parent, which is not built again.  Each line gives the
 # patch's build time.  The W=1 objects of the base and of the tip also give
 # the stack stage its figures.
@@ -56,32 +61,20 @@ echo "ok - vm kernel at the tip ($(($(date +%s) - t0)) s)"
 # vmlinux, instead of linking each patch's kernel?
 linkcheck=1
 excl=()
-for p in "${ll_paths[@]}" Documentation tools samples; do excl+=(":(exclude)$p"); done
+for p in "${ll_paths[@]}" Documentation tools samples MAINTAINERS; do excl+=(":(exclude)$p"); done
 while read -r f; do
 	[ -n "$f" ] || continue
-	case $f in
-	*.c)
-		if [ -e "$OUT/build-vm/${f%.c}.o" ]; then
-			linkcheck=0
-			echo "# $f: built in the vm flavour"
-		else
-			echo "# $f: not built in the vm flavour"
-		fi
-		;;
-	*.h)
-		n=$(git -C "$CT" rev-list --count series-base..HEAD -- "$f")
-		if [ "$n" -eq 1 ]; then
-			echo "# $f: a header changed by one patch"
-		else
-			linkcheck=0
-			echo "# $f: a header changed by $n patches"
-		fi
-		;;
-	*)
+	if [[ $f == *.c ]] && [ ! -e "$OUT/build-vm/${f%.c}.o" ]; then
+		echo "# $f: not built in the vm flavour"
+		continue
+	fi
+	n=$(git -C "$CT" rev-list --count series-base..HEAD -- "$f")
+	if [ "$n" -eq 1 ]; then
+		echo "# $f: changed by one patch"
+	else
 		linkcheck=0
-		echo "# $f: neither a .c file nor a header"
-		;;
-	esac
+		echo "# $f: changed by $n patches"
+	fi
 done < <(git -C "$CT" diff --name-only series-base HEAD -- . "${excl[@]}")
 
 # globals FILE: the global symbols FILE defines, one per line ("weak" after
@@ -130,8 +123,8 @@ for c in $(git -C "$CT" rev-parse series-base) $(git -C "$CT" rev-list --reverse
 	t0=$(date +%s)
 	printf '%s %s\n' "$i" "$(git -C "$src" log -1 --format='%h %s')"
 	if [ $i -gt 0 ] && ! git -C "$src" diff --name-only "$c^" "$c" |
-		grep -qvE '^(Documentation|tools|samples)/'; then
-		echo "ok - build at patch $i: no kernel source changed (Documentation/, tools/, samples/ only)"
+		grep -qvE '^(Documentation/|tools/|samples/|MAINTAINERS$)'; then
+		echo "ok - build at patch $i: no kernel source changed (Documentation/, tools/, samples/, MAINTAINERS only)"
 		i=$((i + 1))
 		continue
 	fi
@@ -167,13 +160,17 @@ for c in $(git -C "$CT" rev-parse series-base) $(git -C "$CT" rev-list --reverse
 	fi
 	# For the stack stage: the base's stack usage (the tip's after the loop).
 	[ $i -gt 0 ] || "$TOP/scripts/check/stack-usage.sh" "$w1" "$CT" >"$RES/stack-base.txt"
-	if [ -f "$src/security/landlock/bpf.c" ]; then
-		if "$TOP/scripts/build-kernel.sh" debug "$src" -- W=1 security/landlock/ \
+	if [ -n "$(git -C "$src" rev-list -1 series-base..HEAD -- kernel/bpf)" ]; then
+		w1_bpf=(security/landlock/)
+		[ -f "$src/security/bpf_lsm_kfuncs.c" ] && w1_bpf+=(security/bpf_lsm_kfuncs.o)
+		if "$TOP/scripts/build-kernel.sh" debug "$src" -- W=1 "${w1_bpf[@]}" \
 			>"$RES/bpf-$i.log" 2>&1 &&
 			LL_KEEP_CONFIG=1 "$TOP/scripts/build-kernel.sh" debug "$src" -- \
-				kernel/bpf/verifier.o >>"$RES/bpf-$i.log" 2>&1 &&
+				kernel/bpf/verifier.o kernel/bpf/cfg.o kernel/bpf/syscall.o \
+				kernel/bpf/btf.o kernel/bpf/bpf_lsm.o security/security.o \
+				>>"$RES/bpf-$i.log" 2>&1 &&
 			! grep -E 'warning|error' "$RES/bpf-$i.log" >/dev/null; then
-			echo "ok - debug (bpf) flavour: security/landlock/ and the verifier W=1 clean at patch $i ($(($(date +%s) - t0)) s with the vm build)"
+			echo "ok - debug (bpf) flavour: ${w1_bpf[*]} W=1 clean, the LSM and BPF files build at patch $i ($(($(date +%s) - t0)) s with the vm build)"
 		else
 			echo "not ok - debug (bpf) flavour build at patch $i"
 			sed 's/^/    /' "$RES/bpf-$i.log" | tail -30
