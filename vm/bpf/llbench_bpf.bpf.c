@@ -6,8 +6,8 @@
  * target never matches: what every execution pays for an attached program
  * that restricts nothing.
  *
- * One object for the base and the patched kernel: the policy object kfuncs are weak
- * and guarded by bpf_ksym_exists(), so the base (without them) loads the
+ * One object for the base and the patched kernel: the policy object kfuncs are
+ * weak and guarded by bpf_ksym_exists(), so the base (without them) loads the
  * program with that branch removed by the verifier.  Built with CO-RE against
  * the patched kernel's vmlinux.h.
  */
@@ -29,8 +29,8 @@ void bpf_rcu_read_lock(void) __ksym;
 void bpf_rcu_read_unlock(void) __ksym;
 
 /*
- * Without the policy object kfuncs (the base), the kernel BTF has no such type:
- * the map then holds a program-local kptr, never set.
+ * Without the policy object kfuncs (the base), the kernel BTF has no such
+ * type: the map then holds a program-local kptr, never set.
  */
 struct ruleset_value {
 	__kptr struct lsm_policy_object *ruleset;
