@@ -8,7 +8,9 @@
 # (vm + gcov.config + faults.config, only security/landlock/ instrumented),
 # "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without tracepoints),
 # "noaudit-notrace" (neither), "clang" (vm built with Debian's clang-19 and
-# LLVM tools), "bpf" (vm + bpf.config: BPF LSM and BTF), "kcsan" (vm +
+# LLVM tools), "bpf" (vm + bpf.config: BPF LSM and BTF), "bpfobj" (bpf
+# without debug information or BTF: objects only, for the bisect stage's
+# per-patch build of the BPF bridge), "kcsan" (vm +
 # kcsan.config: the data-race detector, make kcsan) or "base" (the base
 # tree, as vm).  The Landlock selftests' own config fragment is merged after
 # vm.config, so an option a test needs and the VM lacks fails the build
@@ -42,6 +44,7 @@ noaudit) frags+=("$TOP/config/noaudit.config") ;;
 notrace) frags+=("$TOP/config/notrace.config") ;;
 noaudit-notrace) frags+=("$TOP/config/noaudit.config" "$TOP/config/notrace.config") ;;
 bpf) frags+=("$TOP/config/bpf.config") ;;
+bpfobj) frags+=("$TOP/config/bpf.config" "$TOP/config/nodebuginfo.config") ;;
 kcsan) frags+=("$TOP/config/kcsan.config") ;;
 clang)
 	cc=clang-19
@@ -53,7 +56,7 @@ esac
 # The packages this flavour needs (make check installs them all before its
 # first stage; here it only checks, unless called alone).
 case $variant in
-debug | bpf) "$TOP/scripts/deps.sh" btf ;;
+debug | bpf | bpfobj) "$TOP/scripts/deps.sh" btf ;;
 clang) "$TOP/scripts/deps.sh" clang ;;
 *) "$TOP/scripts/deps.sh" ;;
 esac
