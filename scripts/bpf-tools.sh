@@ -93,8 +93,8 @@ write_sample_test() {
 	cat <<'EOF'
 #!/bin/sh
 # exec-sandbox sample: only the program at a given path is sandboxed.
-cp /selftests/on-exec-probe /tmp/target
-cp /selftests/on-exec-probe /tmp/other
+cp /selftests/on_exec_probe /tmp/target
+cp /selftests/on_exec_probe /tmp/other
 echo secret >/tmp/secret
 cmd='/tmp/target read /tmp/secret; echo "target $?"
 /tmp/other read /tmp/secret; echo "other $?"
