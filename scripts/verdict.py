@@ -39,6 +39,8 @@ KERNEL_BAD = [
     (re.compile(r"unreferenced object 0x"), "kmemleak leak"),
     (re.compile(r"ODEBUG: "), "debugobjects report"),
     (re.compile(r"list_(add|del) corruption"), "list corruption"),
+    # vm/init: the guest does not have the CPUs that QEMU was given.
+    (re.compile(r"LLCPUS-WRONG"), "wrong number of CPUs"),
 ]
 TAP = re.compile(r"^(not ok|ok) \d+ (.*?)(?: # (SKIP|XFAIL)\s*(.*))?$")
 # kselftest_harness announces each case before running it.
