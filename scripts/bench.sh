@@ -39,6 +39,12 @@ if [ "${BPF:-}" = 1 ]; then
 	append+=" llbench_situations=none,bpf_off,bpf llbench_extra=1"
 fi
 ITERS=${ITERS:-2000}
+# Each figure is the median of BATCHES batch means (vm/llbench.c, time_op());
+# BATCHES=1: the mean of all the calls, as before December 7, 2026.  The VM
+# has BENCH_CPUS CPUs (default 1: the operations run on one thread, and the
+# other CPU's ticks and kworkers would only add to the instruction count).
+BATCHES=${BATCHES:-21} BENCH_CPUS=${BENCH_CPUS:-1}
+append+=" llbench_batches=$BATCHES"
 mkdir -p "$res"
 
 # With -icount, guest time advances with executed instructions, not with the
@@ -116,7 +122,7 @@ for run in $(seq 1 "$RUNS"); do
 		k=$kbase
 		[ $which = patched ] && k=$kpatched
 		VM_QEMU_ARGS="$icount -seed $((${SEED0:-0} + run))" VM_APPEND="$append" \
-			"$TOP/scripts/vm.sh" bench "$k" "$tag-$which-$run" "$ITERS"
+			VM_CPUS=$BENCH_CPUS "$TOP/scripts/vm.sh" bench "$k" "$tag-$which-$run" "$ITERS"
 		vmlog=$OUT/vm-$tag-$which-$run.log
 		tr -d '\r' <"$vmlog" |
 			sed -n 's/^BENCH \([a-z_]*\) \([a-z_]*\) \([0-9]*\|n\/a\)$/'"$which $run"' \1 \2 \3/p'

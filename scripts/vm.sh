@@ -64,8 +64,9 @@ prio=()
 # that answered its start-up IPI in time, under emulation only the boot CPU,
 # and every run before this firmware had one CPU.  QEMU's qboot
 # (qemu-system-data) lists every CPU of -smp, and boots faster.  The init
-# checks the number (llcpus=, LLCPUS-WRONG in verdict.py).
-cpus=2 firmware=/usr/share/qemu/qboot.rom
+# checks the number (llcpus=, LLCPUS-WRONG in verdict.py).  VM_CPUS= changes
+# it (the benchmark runs on one).
+cpus=${VM_CPUS:-2} firmware=/usr/share/qemu/qboot.rom
 [ -f "$firmware" ] || die "$firmware missing (Debian package qemu-system-data)"
 append+=" llcpus=$cpus"
 qemu=("${prio[@]}" qemu-system-x86_64 -accel "$accel" -cpu max -smp "$cpus" -m "$mem" -nographic
