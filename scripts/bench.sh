@@ -41,8 +41,8 @@ fi
 ITERS=${ITERS:-2000}
 # Each figure is the median of BATCHES batch means (vm/llbench.c, time_op());
 # BATCHES=1: the mean of all the calls, as before December 7, 2026.  The VM
-# has BENCH_CPUS CPUs (default 1: the operations run on one thread, and the
-# other CPU's ticks and kworkers would only add to the instruction count).
+# has BENCH_CPUS CPUs (default 1: the operations run on one thread, and a
+# second CPU's ticks and kworkers would only add to the instruction count).
 BATCHES=${BATCHES:-21} BENCH_CPUS=${BENCH_CPUS:-1}
 append+=" llbench_batches=$BATCHES"
 mkdir -p "$res"

@@ -26,11 +26,11 @@ nm --defined-only "$OUT/build-kcsan/security/landlock/built-in.a" 2>/dev/null |
 rc=0
 export LLVERDICT_IGNORE='BUG: KCSAN: '
 log "KCSAN: selftests $tests"
-VM_MEM=2G VM_TIMEOUT=${VM_TIMEOUT:-3600} VM_APPEND="lltimeout=2400" \
+VM_CPUS=2 VM_MEM=2G VM_TIMEOUT=${VM_TIMEOUT:-3600} VM_APPEND="lltimeout=2400" \
 	"$TOP/scripts/vm.sh" test "$k" kcsan-tests "$tests" >"$OUT/kcsan-tests.tap" || rc=1
 tail -n 3 "$OUT/kcsan-tests.tap"
 log "KCSAN: llstress for ${dur}s"
-VM_MEM=2G VM_TIMEOUT=$((dur * 2 + 600)) \
+VM_CPUS=2 VM_MEM=2G VM_TIMEOUT=$((dur * 2 + 600)) \
 	VM_APPEND="llfuzz_secs=$dur llfuzz_trinity_secs=0 llfuzz_seed=${SEED:-1}" \
 	"$TOP/scripts/vm.sh" fuzz "$k" kcsan-stress >"$OUT/kcsan-stress.txt" || rc=1
 grep -E 'LLSTRESS-RESULT|FAIL' "$OUT/kcsan-stress.txt" || true

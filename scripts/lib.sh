@@ -8,6 +8,9 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${OUT:-$TOP/out}
 CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/landlock-series}
 TREE=${TREE:-$TOP/linux}
+# The selftests of races between threads, which vm-tests and debug-tests
+# boot again on two CPUs (scripts/vm.sh: the VMs have one by default).
+RACE_TESTS=tsync_test,restrict_on_exec_test
 # ccache: rewrite absolute paths so that the work tree and the check tree
 # (same layout relative to their build directories) share cache entries.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}

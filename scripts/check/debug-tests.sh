@@ -52,6 +52,7 @@ done
 [ ${#rest[@]} -gt 0 ] || { echo "not ok - no selftest binary in $OUT/selftests"; exit 1; }
 rc=0
 boot debug-tests on "$(IFS=,; echo "${rest[*]}")" || rc=1
+VM_CPUS=2 boot debug-tests-smp on "$RACE_TESTS" || rc=1
 if [ "${DEBUG_FS_NET:-0}" = 1 ]; then
 	boot debug-tests-fs-net off "$(IFS=,; echo "${slow[*]}")" || rc=1
 else
