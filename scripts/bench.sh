@@ -22,6 +22,16 @@
 #                       execution).  ITERS defaults to 20000 (400
 #                       fork_execve_wait, 4000 execve_check per run); results
 #                       in out/bench/bpf/.
+#   SCALE=1 bench.sh [--report]
+#                       the scaling view: unix_connect_accept and
+#                       fork_execve_wait in domains of 1, 4 and 16 layers
+#                       (fs_lN: N layers of the fs situation's ruleset, on
+#                       both kernels; scope_lN: the same ruleset with the
+#                       pathname UNIX socket scope; on_exec_lN: N - 1 layers
+#                       enforced and the Nth staged with ON_EXEC), and
+#                       memfd_create_close with 1, 64 and 512 memfds already
+#                       created in the situation (none_mN, deny_memfd_mN);
+#                       results and scale.png in out/bench/scale/.
 #   bench.sh --smoke [SRC]
 #                       one short iteration per case on the already built VM
 #                       kernel (make check's bench-smoke stage): checks that
@@ -37,6 +47,13 @@ if [ "${BPF:-}" = 1 ]; then
 	res=$dir/bpf variant=bpf base_variant=bpf tag=bench-bpf
 	ITERS=${ITERS:-20000}
 	append+=" llbench_situations=none,bpf_off,bpf llbench_extra=1"
+fi
+if [ "${SCALE:-}" = 1 ]; then
+	res=$dir/scale tag=bench-scale
+	situations=
+	for n in 1 4 16; do situations+="fs_l$n,scope_l$n,on_exec_l$n,"; done
+	for n in 1 64 512; do situations+="none_m$n,deny_memfd_m$n,"; done
+	append+=" llbench_situations=${situations%,}"
 fi
 ITERS=${ITERS:-2000}
 # Each figure is the median of BATCHES batch means (vm/llbench.c, time_op());
@@ -125,7 +142,7 @@ for run in $(seq 1 "$RUNS"); do
 			VM_CPUS=$BENCH_CPUS "$TOP/scripts/vm.sh" bench "$k" "$tag-$which-$run" "$ITERS"
 		vmlog=$OUT/vm-$tag-$which-$run.log
 		tr -d '\r' <"$vmlog" |
-			sed -n 's/^BENCH \([a-z_]*\) \([a-z_]*\) \([0-9]*\|n\/a\)$/'"$which $run"' \1 \2 \3/p'
+			sed -n 's/^BENCH \([a-z0-9_]*\) \([a-z_]*\) \([0-9]*\|n\/a\)$/'"$which $run"' \1 \2 \3/p'
 		tr -d '\r' <"$vmlog" |
 			sed -n 's/.*blob(\(cred\|file\|inode\)) size \([0-9]*\).*/'"$which $run"' blob \1 \2/p'
 		[ "$variant" = bpf ] || continue
@@ -143,6 +160,35 @@ done >"$res/raw.txt"
 fi
 
 python3 "$TOP/scripts/report/bench_table.py" "$res"
+
+if [ "${SCALE:-}" = 1 ]; then
+	# Chart: ns per operation against the number of layers or memfds.
+	gnuplot <<EOF
+set terminal pngcairo size 1500,500 noenhanced
+set output "$res/scale.png"
+set multiplot layout 1,3 title "Landlock series: cost against the number of layers or memfds (ns per operation)"
+set key top left
+set grid
+set logscale x 2
+set xlabel "layers"
+set title "unix_connect_accept"
+plot "$res/scale-unix_connect_accept.dat" using 1:2 with linespoints title "base, fs_lN", \\
+     "" using 1:3 with linespoints title "series, fs_lN", \\
+     "" using 1:4 with linespoints title "series, scope_lN"
+set title "fork_execve_wait"
+plot "$res/scale-fork_execve_wait.dat" using 1:2 with linespoints title "base, fs_lN", \\
+     "" using 1:3 with linespoints title "series, fs_lN", \\
+     "" using 1:4 with linespoints title "series, on_exec_lN"
+set xlabel "memfds already created"
+set title "memfd_create_close"
+plot "$res/scale-memfd_create_close.dat" using 1:2 with linespoints title "base, none_mN", \\
+     "" using 1:3 with linespoints title "series, none_mN", \\
+     "" using 1:4 with linespoints title "series, deny_memfd_mN"
+unset multiplot
+EOF
+	echo "table: ${res#"$TOP"/}/table.txt, CSV: ${res#"$TOP"/}/results.csv, chart: ${res#"$TOP"/}/scale.png"
+	exit 0
+fi
 
 # Chart: patched/base ratio per operation and situation.
 awk -F, 'NR > 1 && $5 != "n/a" { sub(/\*/, "", $5); printf "%s/%s %s\n", $1, $2, $5 }' \

@@ -10,7 +10,9 @@
 #          uses "bpf"), vmlinux.h from its BTF, then the BPF objects (clang-19 -target bpf), their skeletons
 #          and the static test binaries of tools/testing/selftests/landlock/bpf,
 #          and the exec-sandbox sample (samples/landlock/bpf), with
-#          exec_sandbox_test, a TAP script running it in the VM
+#          exec_sandbox_test, a TAP script running it in the VM, and
+#          test_progs with the series' tests of tools/testing/selftests/bpf,
+#          with bpf_selftests_test, its TAP wrapper
 #   test   (default) tests, then an initramfs with them and the Landlock
 #          selftests' helpers, booted with scripts/vm.sh test: TAP and a
 #          verdict.  LSM_ORDERS (default "landlock,bpf bpf,landlock") boots once
@@ -60,6 +62,110 @@ build_bpf_dir() {
 	}
 }
 
+# The series' tests in tools/testing/selftests/bpf, in that directory's
+# conventions (test_loader's __failure/__msg for the verifier's refusals), run
+# by its test_progs.  Building test_progs as is builds every one of its 1000
+# BPF programs: build_bpf_selftests builds it in a shadow of SRC where
+# tools/testing/selftests/bpf has only the programs and tests below (the other
+# files are symbolic links to SRC), without its kernel modules, light
+# skeletons and linked objects, which no test below uses.  verifier.c, which
+# runs every verifier_*.c program, is replaced by a runner per program named
+# in BPF_SELFTESTS_VERIFIER, under the same test name.
+BPF_SELFTESTS="verifier_async_cb_context lsm_policy_kfunc"
+BPF_SELFTESTS_PROGS="verifier_async_cb_context lsm_policy_kfunc lsm_policy_kfunc_failure"
+BPF_SELFTESTS_VERIFIER="verifier_async_cb_context"
+build_bpf_selftests() {
+	local vmlinux=$1 s=$b/selftests-bpf/shadow bsrc=$src/tools/testing/selftests/bpf
+	local sb=$s/tools/testing/selftests/bpf f p t
+	log "building test_progs with the series' tests in tools/testing/selftests/bpf"
+	rm -rf "$s"
+	mkdir -p "$s"
+	for f in "$src"/*; do ln -s "$f" "$s/"; done
+	rm "$s/tools"
+	mkdir -p "$sb/progs" "$sb/prog_tests"
+	for f in "$src"/tools/*; do [ "${f##*/}" = testing ] || ln -s "$f" "$s/tools/"; done
+	for f in "$src"/tools/testing/*; do [ "${f##*/}" = selftests ] || ln -s "$f" "$s/tools/testing/"; done
+	for f in "$src"/tools/testing/selftests/*; do [ "${f##*/}" = bpf ] || ln -s "$f" "$s/tools/testing/selftests/"; done
+	for f in "$bsrc"/*; do
+		case ${f##*/} in progs | prog_tests) ;; *) ln -s "$f" "$sb/" ;; esac
+	done
+	for f in "$bsrc"/progs/*.h "$bsrc"/prog_tests/*.h; do
+		[ -e "$f" ] && ln -s "$f" "$sb/${f#"$bsrc"/}"
+	done
+	for p in $BPF_SELFTESTS_PROGS; do
+		[ -e "$bsrc/progs/$p.c" ] && ln -s "$bsrc/progs/$p.c" "$sb/progs/"
+	done
+	for t in $BPF_SELFTESTS; do
+		[ -e "$bsrc/prog_tests/$t.c" ] && ln -s "$bsrc/prog_tests/$t.c" "$sb/prog_tests/"
+	done
+	for p in $BPF_SELFTESTS_VERIFIER; do
+		printf '%s\n' '// SPDX-License-Identifier: GPL-2.0' \
+			'#include <test_progs.h>' "#include \"$p.skel.h\"" '' \
+			"void test_$p(void) { RUN_TESTS($p); }" >"$sb/prog_tests/$p.c"
+	done
+	# test_progs adds its signing certificate to the session keyring as an
+	# "asymmetric" key, and exits when the kernel has no such key type
+	# (CONFIG_ASYMMETRIC_KEY_TYPE, not in config/): only the signed light
+	# skeletons' tests, left out above, use it.
+	rm "$sb/test_progs.c"
+	perl -0pe 's/(err = register_session_key\([^;]*;\n\tif \(err < 0\))\n\t\treturn err;/$1\n\t\tfprintf(stderr, "no session key: signed programs cannot load\\n");/' \
+		"$bsrc/test_progs.c" >"$sb/test_progs.c"
+	grep -q 'no session key' "$sb/test_progs.c" ||
+		die "test_progs.c: the session key's registration has changed"
+	mkdir -p "$b/selftests-bpf/build"
+	make -C "$sb" OUTPUT="$b/selftests-bpf/build" VMLINUX_BTF="$vmlinux" \
+		CLANG="$clang" LLC=llc-19 LLVM_STRIP=llvm-strip-19 \
+		SKIP_LLVM=1 SKIP_LIBBFD=1 SKIP_CRYPTO=1 SKIP_DOCS=1 \
+		TEST_KMODS= TRUNNER_EXTRA_FILES= LSKELS= LSKELS_EXTRA= \
+		LSKELS_SIGNED= LINKED_SKELS= LIBARENA_SKEL= LIBARENA_ASAN_SKEL= \
+		-j"$JOBS" test_progs >"$b/selftests-bpf.log" 2>&1 || {
+		tail -30 "$b/selftests-bpf.log" >&2
+		die "test_progs build failed (full log: $b/selftests-bpf.log)"
+	}
+	# initramfs.sh copies test_progs with its libraries to /selftests.
+	cp "$b/selftests-bpf/build/test_progs" "$b/tests/"
+	write_bpf_selftests_test >"$b/tests/bpf_selftests_test"
+	chmod +x "$b/tests/bpf_selftests_test"
+}
+
+# In the VM: test_progs -t BPF_SELFTESTS, its results as TAP (a test's
+# subtests, or the test when it has none).
+write_bpf_selftests_test() {
+	cat <<EOF
+#!/bin/sh
+# The series' tests in tools/testing/selftests/bpf, run by test_progs.
+out=\$(/selftests/test_progs -t $(echo "$BPF_SELFTESTS" | tr ' ' ,) 2>&1)
+rc=\$?
+EOF
+	cat <<'EOF'
+echo "$out" | sed 's/^/# /'
+echo "$out" | awk '
+/^#[0-9]+(\/[0-9]+)? +[^ ]+:(OK|FAIL|SKIP)$/ {
+	split($1, id, "/")
+	status = substr($2, match($2, /:[A-Z]+$/) + 1)
+	name = substr($2, 1, RSTART - 1)
+	if (id[2] != "") { has_sub[id[1]] = 1; sub_of[++n] = id[1] }
+	else sub_of[++n] = ""
+	line_name[n] = name; line_status[n] = status; top[n] = id[1]
+}
+END {
+	for (i = 1; i <= n; i++)
+		if (sub_of[i] != "" || !has_sub[top[i]])
+			keep[++k] = i
+	print "1.." k
+	for (j = 1; j <= k; j++) {
+		i = keep[j]
+		s = line_status[i]
+		if (s == "OK") print "ok " j " " line_name[i]
+		else if (s == "SKIP") print "ok " j " " line_name[i] " # SKIP"
+		else print "not ok " j " " line_name[i]
+	}
+	if (k == 0) print "not ok 1 test_progs ran no test"
+}'
+exit $rc
+EOF
+}
+
 build_tests() {
 	local k vmlinux
 	build_tools
@@ -83,6 +189,7 @@ build_tests() {
 	cp "$b/bin/exec-sandbox" "$OUT/bin/"
 	write_sample_test >"$b/tests/exec_sandbox_test"
 	chmod +x "$b/tests/exec_sandbox_test"
+	build_bpf_selftests "$vmlinux"
 	echo "$k"
 }
 
@@ -127,7 +234,7 @@ run_tests() {
 	for order in ${LSM_ORDERS:-landlock,bpf bpf,landlock}; do
 		VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=${VM_TIMEOUT:-1200} \
 			VM_APPEND="lsm=$order $append ${VM_APPEND:-}" "$TOP/scripts/vm.sh" test "$k" \
-			"bpf-tests-${order/,/-}" exec_restrict_test,exec_sandbox_test ||
+			"bpf-tests-${order/,/-}" exec_restrict_test,exec_sandbox_test,bpf_selftests_test ||
 			rc=1
 	done
 	if [ $rc -eq 0 ]; then

@@ -10,7 +10,8 @@
 #   core      kernel builds, QEMU, selftests and initramfs, checkpatch, sparse
 #   btf       pahole: kernels with CONFIG_DEBUG_INFO_BTF (debug, bpf)
 #   clang     clang-19 and the LLVM tools (clang W=1 build)
-#   bpf       btf + clang-19, LLVM, libelf, zlib: libbpf, bpftool, BPF objects
+#   bpf       btf + clang-19, LLVM, libelf, zlib: libbpf, bpftool, BPF objects;
+#             openssl: test_progs' signing key (verify_sig_setup.sh)
 #   fuzz      trinity
 #   coverage  lcov
 #   fresh     mmdebstrap: scripts/fresh-machine.sh
@@ -24,7 +25,7 @@ group_pkgs() {
 		file perl gnuplot-nox ;;
 	btf) echo pahole ;;
 	clang) echo clang-19 lld-19 llvm-19 ;;
-	bpf) echo pahole clang-19 lld-19 llvm-19 zlib1g-dev libelf-dev ;;
+	bpf) echo pahole clang-19 lld-19 llvm-19 zlib1g-dev libelf-dev openssl ;;
 	fuzz) echo trinity ;;
 	coverage) echo lcov ;;
 	fresh) echo mmdebstrap ;;

@@ -61,19 +61,30 @@ cp "$TOP/vm/init" "$root/init"
 cp "$TOP"/vm/*.sh "$root/bin/" 2>/dev/null || true
 cp "$OUT"/bin/* "$root/bin/"
 find "$st" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/" \;
-# BPF_TESTS_DIR (bpf-tools.sh): the BPF tests, built apart.
+# The libraries of a dynamically linked program, and the dynamic loader, at
+# their paths in the VM.
+copy_libs() {
+	local f
+	for f in $(ldd "$1" | grep -o '/[^ ]*'); do
+		cp --parents -L "$f" "$root"
+	done
+}
+# BPF_TESTS_DIR (bpf-tools.sh): the BPF tests, built apart, and
+# tools/testing/selftests/bpf's test_progs, dynamically linked.
 if [ -n "${BPF_TESTS_DIR:-}" ]; then
 	find "$BPF_TESTS_DIR" -maxdepth 1 -type f -name '*_test' \
 		-exec cp {} "$root/selftests/" \;
+	if [ -f "$BPF_TESTS_DIR/test_progs" ]; then
+		cp "$BPF_TESTS_DIR/test_progs" "$root/selftests/"
+		copy_libs "$BPF_TESTS_DIR/test_progs"
+	fi
 fi
-# FUZZ=1 (make fuzz): trinity, dynamically linked, with its libraries and
-# the dynamic loader.
+# FUZZ=1 (make fuzz): trinity, dynamically linked.
 if [ "${FUZZ:-}" = 1 ]; then
 	trinity=$(command -v trinity) ||
 		die "trinity is not installed (scripts/deps.sh fuzz)"
-	for f in "$trinity" $(ldd "$trinity" | grep -o '/[^ ]*'); do
-		cp --parents -L "$f" "$root"
-	done
+	cp --parents -L "$trinity" "$root"
+	copy_libs "$trinity"
 fi
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"

@@ -67,7 +67,7 @@ static const char sock_path[] = "/tmp/llbench.sock";
 static const char true_path[] = "/selftests/true";
 static long iterations;
 /* llbench_batches= (kernel command line): see time_op(). */
-#define MAX_BATCHES 101
+#define MAX_BATCHES 1001
 static long batches = 21;
 static int file_fd, memfd, server_fd;
 
@@ -192,18 +192,29 @@ struct op {
 	const char *name;
 	void (*fn)(void);
 	int divisor; /* Slow operations run fewer times. */
+	/*
+	 * Noisy operations run @weight times as many calls, in @weight times
+	 * as many batches: the batches keep their length, and the median is
+	 * taken over more of them.
+	 */
+	int weight;
 };
 
+/*
+ * memfd_create_close (a new inode, dentry and file each time, whose slab
+ * refills fall into some batches) and unix_connect_accept (three sockets
+ * and a connection each time) vary the most from batch to batch.
+ */
 static const struct op ops[] = {
-	{ "open_close", op_open, 1 },
-	{ "memfd_create_close", op_memfd, 1 },
-	{ "mmap_file_r", op_mmap_file_r, 1 },
-	{ "mmap_file_rx", op_mmap_file_rx, 1 },
-	{ "mmap_memfd_r", op_mmap_memfd_r, 1 },
-	{ "mmap_memfd_rx", op_mmap_memfd_rx, 1 },
-	{ "mprotect_exec", op_mprotect_x, 1 },
-	{ "unix_connect_accept", op_unix_connect, 4 },
-	{ "fork_execve_wait", op_fork_exec, 50 },
+	{ "open_close", op_open, 1, 1 },
+	{ "memfd_create_close", op_memfd, 1, 5 },
+	{ "mmap_file_r", op_mmap_file_r, 1, 1 },
+	{ "mmap_file_rx", op_mmap_file_rx, 1, 1 },
+	{ "mmap_memfd_r", op_mmap_memfd_r, 1, 1 },
+	{ "mmap_memfd_rx", op_mmap_memfd_rx, 1, 1 },
+	{ "mprotect_exec", op_mprotect_x, 1, 1 },
+	{ "unix_connect_accept", op_unix_connect, 4, 4 },
+	{ "fork_execve_wait", op_fork_exec, 50, 1 },
 };
 
 /*
@@ -211,22 +222,64 @@ static const struct op ops[] = {
  * default benchmark's cases stay the same.
  */
 static const struct op extra_ops[] = {
-	{ "execve_check", op_execve_check, 5 },
+	{ "execve_check", op_execve_check, 5, 1 },
 };
+
+/*
+ * The scaling view (SCALE=1 scripts/bench.sh) names situations with a
+ * suffix: "_l<N>" for a domain of N layers, "_m<N>" for N memfds created in
+ * the situation (and kept open) before the timings.  Returns N, or @def
+ * without such a suffix, and the length of the name without it in @kind_len.
+ */
+static long situation_count(const char *situation, char letter, long def,
+			    size_t *kind_len)
+{
+	const char *const sep = strrchr(situation, '_');
+	char *end;
+	long n;
+
+	*kind_len = strlen(situation);
+	if (!sep || sep[1] != letter || sep[2] < '0' || sep[2] > '9')
+		return def;
+	n = strtol(sep + 2, &end, 10);
+	if (*end)
+		return def;
+	*kind_len = sep - situation;
+	return n;
+}
+
+/* Whether @situation, without its count suffix, is @kind. */
+static int situation_is(const char *situation, const char *kind)
+{
+	size_t len;
+
+	situation_count(situation, 'l', 0, &len);
+	if (len == strlen(situation))
+		situation_count(situation, 'm', 0, &len);
+	return len == strlen(kind) && !strncmp(situation, kind, len);
+}
 
 /*
  * Returns 0, or -1 if the running kernel does not support @situation.  The
  * on_exec situation stages the fs situation's ruleset with
  * LANDLOCK_RESTRICT_SELF_ON_EXEC: the benchmark itself is not restricted, but
  * every execve() of fork_execve_wait enforces a new domain.
+ *
+ * With "_l<N>", the domain has N layers of the situation's ruleset; for
+ * on_exec, N - 1 are enforced at once and the last is staged.  The scope
+ * situation is fs's ruleset that also scopes pathname UNIX sockets, so that
+ * scope_l<N> differs from fs_l<N> by the scope only.
  */
 static int enter(const char *situation)
 {
 	struct ruleset_attr_v12 attr = {};
 	__u32 flags = 0;
+	size_t len;
+	const long layers = situation_count(situation, 'l', 1, &len);
+	long i;
 	int fd;
 
-	if (!strcmp(situation, "none"))
+	if (situation_is(situation, "none"))
 		return 0;
 	if (!strcmp(situation, "bpf") || !strcmp(situation, "bpf_off")) {
 		/* Set by llbench-bpf, see run_bpf(). */
@@ -236,9 +289,11 @@ static int enter(const char *situation)
 
 		return bpf && !strcmp(bpf, want) ? 0 : -1;
 	}
-	if (!strcmp(situation, "on_exec"))
+	if (situation_is(situation, "on_exec"))
 		flags = LANDLOCK_RESTRICT_SELF_ON_EXEC;
-	if (!strcmp(situation, "fs") || flags) {
+	if (situation_is(situation, "scope"))
+		attr.scoped = LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET;
+	if (situation_is(situation, "fs") || flags || attr.scoped) {
 		/* Handles all filesystem rights of ABI 1, with a rule on /. */
 		struct landlock_path_beneath_attr rule = {
 			.allowed_access = (1ULL << 13) - 1,
@@ -246,7 +301,10 @@ static int enter(const char *situation)
 
 		attr.handled_access_fs = rule.allowed_access;
 		fd = syscall(SYS_landlock_create_ruleset, &attr,
-			     offsetof(struct ruleset_attr_v12, denied), 0);
+			     attr.scoped ? sizeof(attr) :
+					   offsetof(struct ruleset_attr_v12,
+						    denied),
+			     0);
 		if (fd < 0)
 			return -1;
 		rule.parent_fd = open("/", O_PATH | O_CLOEXEC);
@@ -254,11 +312,11 @@ static int enter(const char *situation)
 			    LANDLOCK_RULE_PATH_BENEATH, &rule, 0))
 			die("landlock_add_rule");
 		close(rule.parent_fd);
-	} else if (!strcmp(situation, "deny_memfd")) {
+	} else if (situation_is(situation, "deny_memfd")) {
 		attr.denied = LANDLOCK_DENY_EXECUTE_MEMFD;
 		fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
 			     0);
-	} else if (!strcmp(situation, "scope_pathname")) {
+	} else if (situation_is(situation, "scope_pathname")) {
 		attr.scoped = LANDLOCK_SCOPE_PATHNAME_UNIX_SOCKET;
 		fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
 			     0);
@@ -269,7 +327,11 @@ static int enter(const char *situation)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		die("prctl");
-	if (syscall(SYS_landlock_restrict_self, fd, flags)) {
+	for (i = 0; i < layers; i++) {
+		/* The last layer only is staged. */
+		if (!syscall(SYS_landlock_restrict_self, fd,
+			     i == layers - 1 ? flags : 0))
+			continue;
 		/* The base kernel does not know LANDLOCK_RESTRICT_SELF_ON_EXEC. */
 		if (flags && errno == EINVAL)
 			return -1;
@@ -277,6 +339,38 @@ static int enter(const char *situation)
 	}
 	close(fd);
 	return 0;
+}
+
+/*
+ * The operations a situation of the scaling view times: those whose cost
+ * may grow with its count.  Every operation for the other situations.
+ */
+static int wanted(const char *situation, const char *op)
+{
+	size_t len;
+
+	if (situation_count(situation, 'l', 0, &len) > 0) {
+		if (situation_is(situation, "scope"))
+			return !strcmp(op, "unix_connect_accept");
+		if (situation_is(situation, "on_exec"))
+			return !strcmp(op, "fork_execve_wait");
+		return !strcmp(op, "unix_connect_accept") ||
+		       !strcmp(op, "fork_execve_wait");
+	}
+	if (situation_count(situation, 'm', 0, &len) > 0)
+		return !strcmp(op, "memfd_create_close");
+	return 1;
+}
+
+/* For "_m<N>": N memfds created in the situation, kept open. */
+static void hold_memfds(const char *situation)
+{
+	size_t len;
+	long i, n = situation_count(situation, 'm', 0, &len);
+
+	for (i = 0; i < n; i++)
+		if (memfd_create("llbench-held", MFD_CLOEXEC) < 0)
+			die("memfd_create (held)");
 }
 
 /*
@@ -388,8 +482,12 @@ static void run_ops(const char *situation, const struct op *table,
 	size_t i;
 
 	for (i = 0; i < count; i++) {
-		long n = iterations / table[i].divisor, k;
+		const long weight = table[i].weight;
+		long n = iterations * weight / table[i].divisor, k;
+		long nbatches = batches * weight;
 
+		if (!wanted(situation, table[i].name))
+			continue;
 		if (!supported) {
 			report("BENCH %s %s n/a\n", situation, table[i].name);
 			continue;
@@ -399,8 +497,10 @@ static void run_ops(const char *situation, const struct op *table,
 		/* Warm-up. */
 		for (k = 0; k < n / 10 + 1; k++)
 			table[i].fn();
+		if (nbatches > MAX_BATCHES)
+			nbatches = MAX_BATCHES;
 		report("BENCH %s %s %.0f\n", situation, table[i].name,
-		       time_op(table[i].fn, n, batches));
+		       time_op(table[i].fn, n, nbatches));
 	}
 }
 
@@ -411,8 +511,10 @@ static void run_situation(const char *situation)
 
 	setup_files();
 	supported = !enter(situation);
-	if (supported)
+	if (supported) {
 		setup_server();
+		hold_memfds(situation);
+	}
 	run_ops(situation, ops, sizeof(ops) / sizeof(ops[0]), supported);
 	if (extra && !strcmp(extra, "1"))
 		run_ops(situation, extra_ops,
@@ -450,7 +552,7 @@ int main(int argc, char *argv[])
 		"none", "fs", "deny_memfd", "scope_pathname", "on_exec",
 	};
 	const char *const list = getenv("llbench_situations");
-	const char *names[16];
+	const char *names[32];
 	char *copy, *name, *saveptr = NULL;
 	char self[256];
 	ssize_t len;
