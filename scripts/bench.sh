@@ -4,7 +4,7 @@
 #
 #   bench.sh            builds the base (empty series) and the patched kernel
 #                       with the same configuration, runs vm/llbench.c on each
-#                       RUNS times (default 2) under QEMU with instruction
+#                       RUNS times (default 8) under QEMU with instruction
 #                       counting, and writes out/bench/{results.csv,table.txt,
 #                       bench.png}.
 #   bench.sh --report   redoes the table, CSV and chart from the last runs.
@@ -38,7 +38,7 @@
 #                       the benchmark builds and runs, not timings.
 . "$(dirname "$0")/lib.sh"
 
-RUNS=${RUNS:-2}
+RUNS=${RUNS:-8}
 dir=$OUT/bench
 # res: results; variant, base_variant: build-kernel.sh flavours; tag: VM logs.
 res=$dir variant=vm base_variant=base tag=bench
@@ -56,8 +56,11 @@ if [ "${SCALE:-}" = 1 ]; then
 	append+=" llbench_situations=${situations%,}"
 fi
 ITERS=${ITERS:-2000}
-# Each figure is the median of BATCHES batch means (vm/llbench.c, time_op());
-# BATCHES=1: the mean of all the calls, as before December 7, 2026.  The VM
+# Each boot's figure is the median of BATCHES batch means (vm/llbench.c,
+# time_op()); BATCHES=1: the mean of all the calls, as before December 7,
+# 2026.  The table gives the minimum of each kernel's figures over the RUNS
+# boots (scripts/report/bench_table.py: the boots differ by whole steps that
+# their layouts add), with the mean ratio and its confidence interval.  The VM
 # has BENCH_CPUS CPUs (default 1: the operations run on one thread, and a
 # second CPU's ticks and kworkers would only add to the instruction count).
 BATCHES=${BATCHES:-21} BENCH_CPUS=${BENCH_CPUS:-1}
