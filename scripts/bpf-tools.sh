@@ -124,44 +124,59 @@ build_bpf_selftests() {
 	}
 	# initramfs.sh copies test_progs with its libraries to /selftests.
 	cp "$b/selftests-bpf/build/test_progs" "$b/tests/"
-	write_bpf_selftests_test >"$b/tests/bpf_selftests_test"
+	write_bpf_selftests_test "$(cd "$sb/prog_tests" && ls -- *.c | sed 's/\.c$//' | tr '\n' ' ')" \
+		>"$b/tests/bpf_selftests_test"
 	chmod +x "$b/tests/bpf_selftests_test"
 }
 
-# In the VM: test_progs -t BPF_SELFTESTS, its results as TAP (a test's
-# subtests, or the test when it has none).
+# In the VM: test_progs -t TESTS (the tests built, a space-separated list),
+# its results as TAP: a test's subtests, or the test when it has none, and a
+# failure for a test that did not run.
 write_bpf_selftests_test() {
 	cat <<EOF
 #!/bin/sh
 # The series' tests in tools/testing/selftests/bpf, run by test_progs.
-out=\$(/selftests/test_progs -t $(echo "$BPF_SELFTESTS" | tr ' ' ,) 2>&1)
+want="$1"
+out=\$(/selftests/test_progs -t $(echo "$1" | tr ' ' ,) 2>&1)
 rc=\$?
 EOF
 	cat <<'EOF'
 echo "$out" | sed 's/^/# /'
-echo "$out" | awk '
+echo "$out" | awk -v want="$want" '
 /^#[0-9]+(\/[0-9]+)? +[^ ]+:(OK|FAIL|SKIP)$/ {
 	split($1, id, "/")
 	status = substr($2, match($2, /:[A-Z]+$/) + 1)
 	name = substr($2, 1, RSTART - 1)
-	if (id[2] != "") { has_sub[id[1]] = 1; sub_of[++n] = id[1] }
-	else sub_of[++n] = ""
-	line_name[n] = name; line_status[n] = status; top[n] = id[1]
+	if (id[2] == "")
+		ran[name] = 1
+	else
+		has_sub[id[1]] = 1
+	n++
+	line_name[n] = name; line_status[n] = status; top[n] = id[1]; sub_of[n] = id[2]
 }
 END {
 	for (i = 1; i <= n; i++)
-		if (sub_of[i] != "" || !has_sub[top[i]])
-			keep[++k] = i
+		if (sub_of[i] != "" || !has_sub[top[i]]) {
+			k++
+			res[k] = line_status[i] == "OK" ? "ok" : line_status[i] == "SKIP" ? "skip" : "not ok"
+			label[k] = line_name[i]
+		}
+	split(want, w, " ")
+	for (i in w)
+		if (!(w[i] in ran)) {
+			k++
+			res[k] = "not ok"
+			label[k] = w[i] " (not run)"
+			missing = 1
+		}
 	print "1.." k
-	for (j = 1; j <= k; j++) {
-		i = keep[j]
-		s = line_status[i]
-		if (s == "OK") print "ok " j " " line_name[i]
-		else if (s == "SKIP") print "ok " j " " line_name[i] " # SKIP"
-		else print "not ok " j " " line_name[i]
-	}
-	if (k == 0) print "not ok 1 test_progs ran no test"
-}'
+	for (j = 1; j <= k; j++)
+		if (res[j] == "skip")
+			print "ok " j " " label[j] " # SKIP"
+		else
+			print res[j] " " j " " label[j]
+	exit missing
+}' || rc=1
 exit $rc
 EOF
 }
