@@ -36,7 +36,6 @@ def counterpart(s):
     return f"none_m{m[1]}" if m else "none"
 
 
-rows = []
 # Natural order: fs_l4 before fs_l16.
 natural = lambda s: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", s)]
 keys = sorted({(s, o) for (s, o, _) in t}, key=lambda k: (k[1], natural(k[0])))
