@@ -13,6 +13,8 @@
 #          exec_sandbox_test, a TAP script running it in the VM, and
 #          test_progs with the series' tests of tools/testing/selftests/bpf,
 #          with bpf_selftests_test, its TAP wrapper
+#   llbpf  the kernel, vmlinux.h, then llfault-bpf and llbpf-stress (see
+#          build_llbpf) in out/bin; prints the kernel's path
 #   test   (default) tests, then an initramfs with them and the Landlock
 #          selftests' helpers, booted with scripts/vm.sh test: TAP and a
 #          verdict.  LSM_ORDERS (default "landlock,bpf bpf,landlock") boots once
@@ -200,21 +202,63 @@ exit $rc
 EOF
 }
 
-build_tests() {
+# prepare: libbpf, bpftool, the $variant kernel, its vmlinux.h and the uapi
+# headers; prints the kernel's path.
+prepare() {
 	local k vmlinux
 	build_tools
 	k=$("$TOP/scripts/build-kernel.sh" "$variant" "$src" | tail -1)
 	vmlinux=${k%/arch/x86/boot/bzImage}/vmlinux
-	if [ ! -f "$b/vmlinux.h" ] || [ "$vmlinux" -nt "$b/vmlinux.h" ]; then
+	if [ ! -f "$b/vmlinux.h" ] || [ "$vmlinux" -nt "$b/vmlinux.h" ] ||
+		[ "$(cat "$b/vmlinux.h.from" 2>/dev/null)" != "$vmlinux" ]; then
 		log "generating vmlinux.h from the $variant kernel's BTF"
 		"$b/bpftool/bpftool" btf dump file "$vmlinux" format c \
 			>"$b/vmlinux.h.new"
 		mv "$b/vmlinux.h.new" "$b/vmlinux.h"
+		echo "$vmlinux" >"$b/vmlinux.h.from"
 	fi
 	log "installing uapi headers"
 	mkdir -p "$OUT/build-hdr"
 	make -s -C "$src" O="$OUT/build-hdr" ARCH=x86_64 \
 		INSTALL_HDR_PATH="$OUT/headers" headers_install
+	echo "$k"
+}
+
+# build_bpf_prog NAME: vm/bpf/NAME.bpf.c (CO-RE, against vmlinux.h) and its
+# skeleton NAME.skel.h, in $b/vm.
+build_bpf_prog() {
+	mkdir -p "$b/vm"
+	"$clang" -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+		-fms-extensions -Wno-microsoft-anon-tag -I"$b" \
+		-I"$b/root/usr/include" -c "$TOP/vm/bpf/$1.bpf.c" -o "$b/vm/$1.bpf.o"
+	"$b/bpftool/bpftool" gen skeleton "$b/vm/$1.bpf.o" name "$1" >"$b/vm/$1.skel.h"
+}
+
+# build_bpf_loader OUTPUT SOURCE... [FLAGS]: a static program with libbpf and
+# the skeletons of $b/vm, installed as $OUT/bin/OUTPUT (the VM's /bin).
+build_bpf_loader() {
+	local name=$1
+	shift
+	mkdir -p "$OUT/bin"
+	gcc -O2 -Wall -Werror -static -isystem "$OUT/headers/include" -I"$b/vm" \
+		-I"$b/root/usr/include" -o "$OUT/bin/$name" "$@" \
+		"$b/libbpf/libbpf.a" -lelf -lz -lpthread
+}
+
+# build_llbpf: the BPF bridge's fault injection and stress programs, against
+# the $variant kernel: llfault-bpf (vm/llfault.c with its bpf_* operations)
+# and llbpf-stress (vm/bpf/llbpf.c), with vm/bpf/llbpf.bpf.c.
+build_llbpf() {
+	log "building llfault-bpf and llbpf-stress (vm/bpf/llbpf*.c)"
+	build_bpf_prog llbpf
+	build_bpf_loader llfault-bpf "$TOP/vm/llfault.c" -DLLFAULT_BPF
+	build_bpf_loader llbpf-stress "$TOP/vm/bpf/llbpf.c"
+}
+
+build_tests() {
+	local k vmlinux
+	k=$(prepare | tail -1)
+	vmlinux=${k%/arch/x86/boot/bzImage}/vmlinux
 	log "building the BPF objects, skeletons and tests (static)"
 	build_bpf_dir tools/testing/selftests/landlock/bpf "$b/tests" tests
 	build_bpf_dir samples/landlock/bpf "$b/bin" sample
@@ -282,6 +326,11 @@ run_tests() {
 case $cmd in
 tools) build_tools ;;
 tests) build_tests ;;
+llbpf)
+	k=$(prepare | tail -1)
+	build_llbpf
+	echo "$k"
+	;;
 test) run_tests ;;
 *) die "unknown command $cmd (tools, tests or test)" ;;
 esac

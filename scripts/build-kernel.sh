@@ -5,7 +5,8 @@
 # tree) into $OUT/build-VARIANT.  VARIANT is "vm", "debug" (vm + bpf.config
 # + debug.config + faults.config: the one debug kernel, for the debug
 # selftest run, fuzzing, fault injection and the BPF bridge tests), "gcov"
-# (vm + gcov.config + faults.config, only security/landlock/ instrumented),
+# (vm + bpf.config + gcov.config + faults.config, only security/landlock/ and
+# the LSM framework's policy kfuncs instrumented),
 # "noaudit" (vm without CONFIG_AUDIT), "notrace" (vm without tracepoints),
 # "noaudit-notrace" (neither), "clang" (vm built with Debian's clang-19 and
 # LLVM tools), "bpf" (vm + bpf.config: BPF LSM and BTF), "bpfobj" (bpf
@@ -37,8 +38,10 @@ case $variant in
 vm | base) ;;
 debug) frags+=("$TOP/config/bpf.config" "$TOP/config/debug.config" "$TOP/config/faults.config") ;;
 gcov)
-	frags+=("$TOP/config/gcov.config" "$TOP/config/faults.config")
-	extra+=("KCFLAGS=-fprofile-filter-files=.*security/landlock/.*")
+	frags+=("$TOP/config/bpf.config" "$TOP/config/gcov.config" "$TOP/config/faults.config")
+	# GCC separates the regular expressions with semicolons, escaped
+	# here from the shell that runs each compilation.
+	extra+=("KCFLAGS=-fprofile-filter-files=.*security/landlock/.*\\;.*security/bpf_lsm_kfuncs\\.c")
 	;;
 noaudit) frags+=("$TOP/config/noaudit.config") ;;
 notrace) frags+=("$TOP/config/notrace.config") ;;

@@ -9,9 +9,10 @@ coverage.py extract LOG BUILD_DIR [DUMP]
     counters of a dump include those of the dumps before it).
 
 coverage.py report INFO TREE BASE [SUMMARY]
-    Prints the line and function coverage of security/landlock/ from the
-    lcov tracefile INFO, then the coverage of the lines the series adds
-    (git diff BASE..HEAD in TREE): instrumented added lines that ran, the
+    Prints the line and function coverage of security/landlock/ and the line
+    coverage of security/bpf_lsm_kfuncs.c from the lcov tracefile INFO, then
+    the coverage of the lines the series adds to both (git diff BASE..HEAD in
+    TREE): instrumented added lines that ran, the
     added functions that were entered, and every added line that did not
     run.  Writes the one-line summary to SUMMARY too when given.  Exits 1
     when no counter was found.
@@ -24,6 +25,17 @@ import subprocess
 import sys
 
 SUBDIR = "security/landlock/"
+# The series' files that the gcov kernel instruments: Landlock's and the LSM
+# framework's policy kfuncs (the BPF exec-time bridge's generic part).
+KFUNCS = "security/bpf_lsm_kfuncs.c"
+PATHS = [SUBDIR, KFUNCS]
+SERIES_FILE = re.compile(r"(security/landlock/[^/]+|security/bpf_lsm_kfuncs)\.(c|h|gcda)$")
+
+
+def series_file(path):
+    """The path of PATH relative to the tree if it is one of PATHS', else None."""
+    m = SERIES_FILE.search(path)
+    return m.group(0) if m else None
 
 
 def extract(log, build, dump=None):
@@ -40,12 +52,9 @@ def extract(log, build, dump=None):
             elif "LLGCOV-END" in line:
                 name = None
             elif "LLGCOV-FILE " in line:
-                path = line.split("LLGCOV-FILE ", 1)[1].strip()
-                if SUBDIR not in path:
-                    name = None
-                    continue
-                name = SUBDIR + path.split(SUBDIR, 1)[1]
-                files[name] = []
+                name = series_file(line.split("LLGCOV-FILE ", 1)[1].strip())
+                if name:
+                    files[name] = []
             elif name and re.fullmatch(r"[A-Za-z0-9+/=]+", line):
                 files[name].append(line)
     index = int(dump) if dump else len(dumps)
@@ -68,8 +77,7 @@ def parse_info(path):
         for line in f:
             line = line.strip()
             if line.startswith("SF:"):
-                src = line[3:]
-                rel = SUBDIR + src.split(SUBDIR, 1)[1] if SUBDIR in src else None
+                rel = series_file(line[3:])
                 cur = data.setdefault(rel, ({}, {})) if rel else None
             elif cur is None:
                 continue
@@ -89,7 +97,7 @@ def added_lines(tree, base):
     """Returns {relative file: set of line numbers added since base}."""
     diff = subprocess.run(
         ["git", "-C", tree, "diff", "-U0", "--no-color", f"{base}..HEAD",
-         "--", SUBDIR], check=True, capture_output=True, text=True).stdout
+         "--", *PATHS], check=True, capture_output=True, text=True).stdout
     added = collections.defaultdict(set)
     name = None
     for line in diff.splitlines():
@@ -112,7 +120,9 @@ def report(info, tree, base, summary=None):
         print("coverage: no Landlock counters in", info)
         return 1
     lines_hit = lines_all = fn_hit = fn_all = 0
-    for lines, funcs in data.values():
+    for name, (lines, funcs) in data.items():
+        if not name.startswith(SUBDIR):
+            continue
         lines_all += len(lines)
         lines_hit += sum(1 for c in lines.values() if c)
         fn_all += len(funcs)
@@ -143,7 +153,11 @@ def report(info, tree, base, summary=None):
     print("coverage of security/landlock/:")
     print(f"  lines      {pct(lines_hit, lines_all)}")
     print(f"  functions  {pct(fn_hit, fn_all)}")
-    print("coverage of the lines the series adds (diff coverage):")
+    kf_lines, kf_funcs = data.get(KFUNCS, ({}, {}))
+    kf = (sum(1 for c in kf_lines.values() if c), len(kf_lines))
+    print(f"coverage of {KFUNCS} (added by the series):")
+    print(f"  lines      {pct(*kf)}")
+    print("coverage of the lines the series adds (diff coverage, both):")
     print(f"  lines      {pct(d_hit, d_all)}")
     print(f"  functions  {pct(df_hit, df_all)} (added functions entered)")
     if missed:
@@ -151,7 +165,8 @@ def report(info, tree, base, summary=None):
         for m in missed:
             print("  " + m)
     line = (f"landlock lines {pct(lines_hit, lines_all)}, functions "
-            f"{pct(fn_hit, fn_all)}; series lines {pct(d_hit, d_all)}, "
+            f"{pct(fn_hit, fn_all)}; policy kfuncs lines {pct(*kf)}; "
+            f"series lines {pct(d_hit, d_all)}, "
             f"new functions entered {pct(df_hit, df_all)}")
     print("summary: " + line)
     if summary:

@@ -9,6 +9,11 @@
 #   threads and processes, executions (good, failing, set-user-ID, from
 #   memfds), memfds mapped and executed, pathname UNIX sockets across
 #   domains; it checks Landlock's invariants as it goes;
+# - vm/bpf/llbpf.c (llbpf-stress), as root beside llstress for the same time:
+#   the BPF exec-time bridge, with the stored ruleset replaced and cleared
+#   and the program detached and attached again while executions of its
+#   target, staged and not, run; it checks what each execution got and that
+#   no policy object leaks;
 # - trinity (Debian package), restricted to the Landlock system calls and
 #   those the features touch.
 #
@@ -33,8 +38,8 @@ trin=$((dur - stress))
 
 "$TOP/scripts/deps.sh" fuzz
 [ -d "$TREE/.git" ] || [ -f "$TREE/Makefile" ] || die "no work tree (run: make tree)"
-log "building the debug kernel"
-k=$("$TOP/scripts/build-kernel.sh" debug | tail -1)
+log "building the debug kernel and llbpf-stress"
+k=$("$TOP/scripts/bpf-tools.sh" llbpf | tail -1)
 log "building the initramfs (with trinity)"
 FUZZ=1 "$TOP/scripts/initramfs.sh" >/dev/null
 
@@ -44,7 +49,7 @@ timeout=$((dur + dur / 4 + 600))
 log "fuzzing for ${dur}s (llstress ${stress}s, trinity ${trin}s), seed $seed, VM timeout ${timeout}s"
 start=$(date +%s)
 rc=0
-append="panic_on_warn=1 kmemleak=on llfuzz_secs=$stress llfuzz_trinity_secs=$trin llfuzz_seed=$seed"
+append="panic_on_warn=1 kmemleak=on llfuzz_bpf=1 llfuzz_secs=$stress llfuzz_trinity_secs=$trin llfuzz_seed=$seed"
 [ -n "${LLSTRESS_ARGS:-}" ] && append+=" llfuzz_stress_args=\"$LLSTRESS_ARGS\""
 VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=$timeout VM_APPEND="$append ${VM_APPEND:-}" \
 	"$TOP/scripts/vm.sh" fuzz "$k" fuzz >"$OUT/fuzz-verdict.txt" 2>&1 || rc=$?

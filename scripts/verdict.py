@@ -142,8 +142,8 @@ def selftest_results(lines, problems):
 # What each VM mode shows and requires, beyond the kernel's verdict:
 # "selftests" (judge the TAP of the selftests), "show" (print the lines of
 # the log matching it, markers excluded), "end" (a marker that the run must
-# reach), "require" (a line the run must print), "quiet" (print problems
-# only).
+# reach), "require" (a line the run must print), "require_if" (a line the
+# run must print once it printed another), "quiet" (print problems only).
 SECTION = r"LL{0}-(BEGIN|END)"
 MODES = {
     "test": {"selftests": True},
@@ -158,8 +158,11 @@ MODES = {
     },
     "fuzz": {
         "end": "LLFUZZ-END",
-        "show": re.compile(r"LLFUZZ-|LLSTRESS-(BEGIN|VIOLATION|HANG|RESULT)"),
+        "show": re.compile(r"LLFUZZ-|LLSTRESS-(BEGIN|VIOLATION|HANG|RESULT)|LLBPF-"),
         "require": re.compile(r"LLSTRESS-RESULT violations=0 "),
+        # The BPF bridge's stress (llfuzz_bpf=1), once started.
+        "require_if": (re.compile(r"LLBPF-STRESS-BEGIN"),
+                       re.compile(r"LLBPF-RESULT violations=0 ")),
     },
 }
 
@@ -218,6 +221,11 @@ def main():
         problems.extend(f"  {l}" for l in lines[-30:])
     if "require" in mode and not any(mode["require"].search(l) for l in lines):
         problems.append(f"no line matches {mode['require'].pattern} (log: {log})")
+    if "require_if" in mode:
+        started, done = mode["require_if"]
+        if (any(started.search(l) for l in lines) and
+                not any(done.search(l) for l in lines)):
+            problems.append(f"no line matches {done.pattern} (log: {log})")
 
     out, npass, nfail, nskip = [], 0, 0, 0
     if not kernel_only:

@@ -53,6 +53,13 @@
  *   LLFAULT-RESULT ops=.. injected=.. violations=V
  * Needs root, CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC
  * and CONFIG_FAULT_INJECTION_DEBUG_FS, with debugfs mounted.
+ *
+ * Built with LLFAULT_BPF (llfault-bpf, linked with libbpf and the skeleton of
+ * bpf/llbpf.bpf.c), it also fails the allocations of the BPF exec-time
+ * bridge: the operations named bpf_*, run last, with the BPF LSM program
+ * applying the stored ruleset to every execution of this program (so to the
+ * probe) attached from the first of them on.  The program fails closed: a
+ * failure to apply the ruleset refuses the execution with EPERM.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -74,6 +81,14 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifdef LLFAULT_BPF
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sys/sysmacros.h>
+
+#include "llbpf.skel.h"
+#endif
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
@@ -125,7 +140,7 @@ struct ctx {
 struct op {
 	const char *name;
 	/* Errnos that the call may return besides ENOMEM (0-terminated). */
-	int errnos[4];
+	int errnos[5];
 	/* Fail the allocations of a sibling thread instead of the caller's. */
 	bool in_sibling;
 	/* An execution: may be killed past its point of no return. */
@@ -135,6 +150,8 @@ struct op {
 	void (*check)(struct ctx *c);
 	/* The errno of the call when no fault is injected (a denial). */
 	int clean_err;
+	/* Needs the BPF program (llfault-bpf). */
+	bool bpf;
 };
 
 static const struct expect free_view = { 0, 0, 0 };
@@ -690,6 +707,139 @@ static void check_connect_inside(struct ctx *c)
 	unlink(c->sock_path);
 }
 
+#ifdef LLFAULT_BPF
+/*
+ * The BPF exec-time bridge: the program of bpf/llbpf.bpf.c, loaded and
+ * attached by main() before the first bpf_* operation, applies the ruleset
+ * stored in its map (with no_new_privs) to every execution of this program.
+ */
+static struct llbpf *skel;
+
+/* Runs a syscall program: 0, or its negated return value or errno. */
+static long run_syscall_prog(const struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts))
+		return errno;
+	return -(int)opts.retval;
+}
+
+/* Stores the ruleset of FD in the map, replacing the stored one. */
+static void store(int fd)
+{
+	skel->data->ruleset_fd = fd;
+	if (run_syscall_prog(skel->progs.store_ruleset))
+		die("store_ruleset");
+}
+
+/* The secret ruleset stored; then (call_from_fd) a FIFO ruleset to store. */
+static void prep_bpf_from_fd(struct ctx *c)
+{
+	c->ruleset_fd = make_ruleset(false, 0, 0);
+	store(c->ruleset_fd);
+	c->fd = make_ruleset(true, 0, 0);
+	set_nnp();
+}
+
+static long call_from_fd(struct ctx *c)
+{
+	skel->data->ruleset_fd = c->fd;
+	return run_syscall_prog(skel->progs.store_ruleset);
+}
+
+static void check_from_fd(struct ctx *c)
+{
+	long err;
+
+	/*
+	 * The kfunc returns NULL on a failure (the program: ENOENT), and the
+	 * map keeps the ruleset it had: the probe's execution is restricted by
+	 * the new ruleset exactly when it was stored.
+	 */
+	check_threads(c, (struct expect){ 0, 0, 1 });
+	if (c->rec.violation[0])
+		return;
+	err = exec_probe(c, c->rec.err ? (struct expect){ EACCES, 0, 1 } :
+					 (struct expect){ 0, EACCES, 1 },
+			 false);
+	violation(c, "execve of the probe: %s", ename(err));
+}
+
+/* The secret ruleset stored, for the program to apply. */
+static void prep_bpf_apply(struct ctx *c)
+{
+	c->ruleset_fd = make_ruleset(false, 0, 0);
+	store(c->ruleset_fd);
+	set_nnp();
+}
+
+/* The secret ruleset staged and the FIFO ruleset stored: both apply. */
+static void prep_bpf_apply_staged(struct ctx *c)
+{
+	int fd = make_ruleset(true, 0, 0);
+
+	store(fd);
+	close(fd);
+	prep_staged_alone(c);
+}
+
+static long call_bpf_apply(struct ctx *c)
+{
+	return exec_probe(c, (struct expect){ EACCES, 0, 1 }, true);
+}
+
+static long call_bpf_apply_staged(struct ctx *c)
+{
+	return exec_probe(c, (struct expect){ EACCES, EACCES, 1 }, true);
+}
+
+/*
+ * The failed execution enforced nothing, unstaged nothing, and the next one
+ * gets the stored ruleset (and the staged one).
+ */
+static void check_bpf_apply_as(struct ctx *c, struct expect next)
+{
+	long err;
+
+	check_threads(c, (struct expect){ 0, 0, 1 });
+	if (c->rec.violation[0])
+		return;
+	err = exec_probe(c, next, false);
+	violation(c, "execve of the probe after a failed one: %s", ename(err));
+}
+
+static void check_bpf_apply(struct ctx *c)
+{
+	check_bpf_apply_as(c, (struct expect){ EACCES, 0, 1 });
+}
+
+static void check_bpf_apply_staged(struct ctx *c)
+{
+	check_bpf_apply_as(c, (struct expect){ EACCES, EACCES, 1 });
+}
+
+/* Loads and attaches the program, for executions of SELF. */
+static void bpf_attach(const char *self)
+{
+	struct stat st;
+
+	if (skel)
+		return;
+	if (stat(self, &st))
+		die(self);
+	skel = llbpf__open_and_load();
+	if (!skel)
+		die("llbpf: load");
+	skel->bss->target_ino = st.st_ino;
+	skel->bss->target_major = major(st.st_dev);
+	skel->bss->target_minor = minor(st.st_dev);
+	skel->bss->restrict_flags = LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS;
+	if (llbpf__attach(skel))
+		die("llbpf: attach");
+}
+#endif /* LLFAULT_BPF */
+
 /*
  * A failed allocation makes an execution fail with E2BIG (the new stack's
  * pages), EFAULT (copying the arguments) or ENOEXEC (load_elf_binary()
@@ -726,6 +876,17 @@ static const struct op ops[] = {
 	  prep_connect_outside, call_connect, check_connect_outside, EPERM },
 	{ "connect_inside", { ENOBUFS, 0 }, false, false, prep_connect_inside,
 	  call_connect, check_connect_inside },
+#ifdef LLFAULT_BPF
+	/* From here on, the program applies the stored ruleset. */
+	{ "bpf_from_fd", { ENOENT, 0 }, false, false, prep_bpf_from_fd,
+	  call_from_fd, check_from_fd, 0, true },
+	/* The program refuses the execution when it cannot apply the ruleset. */
+	{ "bpf_apply_exec", { E2BIG, EFAULT, ENOEXEC, EPERM }, false, true,
+	  prep_bpf_apply, call_bpf_apply, check_bpf_apply, 0, true },
+	{ "bpf_apply_staged", { E2BIG, EFAULT, ENOEXEC, EPERM }, false, true,
+	  prep_bpf_apply_staged, call_bpf_apply_staged,
+	  check_bpf_apply_staged, 0, true },
+#endif
 };
 
 /* --- Driver ------------------------------------------------------------- */
@@ -1007,6 +1168,10 @@ int main(int argc, char **argv)
 			named |= !strcmp(argv[a], op->name);
 		if (!named)
 			continue;
+#ifdef LLFAULT_BPF
+		if (op->bpf)
+			bpf_attach(self);
+#endif
 		/*
 		 * The number of allocations a call makes can vary a little
 		 * between runs (slab refills, the debug features' own): stop

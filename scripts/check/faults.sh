@@ -6,7 +6,7 @@
 # built: about a quarter of make faults' time, which tries them all.
 # FAULTS_OPS= picks operations (comma separated; default: all of them),
 # FAULTS_STRIDE= the stride (1: every allocation).
-# deps: btf
+# deps: btf bpf
 # lane: tip2
 . "$(dirname "$0")/../lib.sh"
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # stage fuzz: a short run of make fuzz (llstress and trinity on the debug
 # kernel): FUZZ_DURATION seconds, default 120.
-# deps: btf fuzz
+# deps: btf bpf fuzz
 # lane: tip2
 . "$(dirname "$0")/../lib.sh"
 
