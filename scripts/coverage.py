@@ -153,6 +153,9 @@ def report(info, tree, base, summary=None):
     print("coverage of security/landlock/:")
     print(f"  lines      {pct(lines_hit, lines_all)}")
     print(f"  functions  {pct(fn_hit, fn_all)}")
+    if KFUNCS not in data:
+        print(f"coverage: no counters for {KFUNCS} in", info)
+        return 1
     kf_lines, kf_funcs = data.get(KFUNCS, ({}, {}))
     kf = (sum(1 for c in kf_lines.values() if c), len(kf_lines))
     print(f"coverage of {KFUNCS} (added by the series):")

@@ -49,7 +49,12 @@ timeout=$((dur + dur / 4 + 600))
 log "fuzzing for ${dur}s (llstress ${stress}s, trinity ${trin}s), seed $seed, VM timeout ${timeout}s"
 start=$(date +%s)
 rc=0
-append="panic_on_warn=1 kmemleak=on llfuzz_bpf=1 llfuzz_secs=$stress llfuzz_trinity_secs=$trin llfuzz_seed=$seed"
+# Both orders of the BPF LSM and Landlock, by the seed's parity: with bpf
+# first, the BPF program's apply stacks the staged layer itself.
+order=landlock,bpf
+[ $((seed % 2)) -eq 1 ] && order=bpf,landlock
+log "lsm=$order"
+append="lsm=$order panic_on_warn=1 kmemleak=on llfuzz_bpf=1 llfuzz_secs=$stress llfuzz_trinity_secs=$trin llfuzz_seed=$seed"
 [ -n "${LLSTRESS_ARGS:-}" ] && append+=" llfuzz_stress_args=\"$LLSTRESS_ARGS\""
 VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=$timeout VM_APPEND="$append ${VM_APPEND:-}" \
 	"$TOP/scripts/vm.sh" fuzz "$k" fuzz >"$OUT/fuzz-verdict.txt" 2>&1 || rc=$?
@@ -59,5 +64,10 @@ elapsed=$(($(date +%s) - start))
 # kernel's verdict.
 python3 "$TOP/scripts/report/fuzz_summary.py" "$OUT/vm-fuzz.log" "$OUT/fuzz-verdict.txt" "$elapsed"
 
+# llfuzz_bpf=1 was asked for: the BPF stress must have run and passed.
+tr -d '\r' <"$OUT/vm-fuzz.log" | grep -q '^LLBPF-RESULT violations=0 ' || {
+	echo "not ok - llbpf-stress did not pass (or did not run)" >&2
+	rc=1
+}
 [ $rc -eq 0 ] || { tail -5 "$OUT/fuzz-verdict.txt" >&2; die "fuzz failed (seed $seed, log: $OUT/vm-fuzz.log)"; }
 log "fuzz passed (seed $seed, ${elapsed}s in the VM)"

@@ -142,7 +142,7 @@ def selftest_results(lines, problems):
 # What each VM mode shows and requires, beyond the kernel's verdict:
 # "selftests" (judge the TAP of the selftests), "show" (print the lines of
 # the log matching it, markers excluded), "end" (a marker that the run must
-# reach), "require" (a line the run must print), "require_if" (a line the
+# reach), "require" (a line the run must print), "require_if" (lines the
 # run must print once it printed another), "quiet" (print problems only).
 SECTION = r"LL{0}-(BEGIN|END)"
 MODES = {
@@ -162,7 +162,8 @@ MODES = {
         "require": re.compile(r"LLSTRESS-RESULT violations=0 "),
         # The BPF bridge's stress (llfuzz_bpf=1), once started.
         "require_if": (re.compile(r"LLBPF-STRESS-BEGIN"),
-                       re.compile(r"LLBPF-RESULT violations=0 ")),
+                       [re.compile(r"LLBPF-RESULT violations=0 "),
+                        re.compile(r"LLBPF-STRESS-END rc=0$")]),
     },
 }
 
@@ -222,10 +223,11 @@ def main():
     if "require" in mode and not any(mode["require"].search(l) for l in lines):
         problems.append(f"no line matches {mode['require'].pattern} (log: {log})")
     if "require_if" in mode:
-        started, done = mode["require_if"]
-        if (any(started.search(l) for l in lines) and
-                not any(done.search(l) for l in lines)):
-            problems.append(f"no line matches {done.pattern} (log: {log})")
+        started, required = mode["require_if"]
+        if any(started.search(l) for l in lines):
+            for done in required:
+                if not any(done.search(l) for l in lines):
+                    problems.append(f"no line matches {done.pattern} (log: {log})")
 
     out, npass, nfail, nskip = [], 0, 0, 0
     if not kernel_only:

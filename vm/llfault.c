@@ -20,7 +20,8 @@
  * base kernel's and the series' (on the debug kernel, kmemleak's and KASAN's
  * own allocations too, which absorb their failures; and for an execution,
  * the new program's start-up up to its first instruction of main()).
- * --stride K tries only N = 1, 1 + K, 1 + 2K, ... (make check's short run;
+ * --stride K tries only N = 1, 2, 3, 4, 4 + K, 4 + 2K, ... (make check's short
+ * run, where the first ones still reach the operations with few sites;
  * the sites are then the highest N tried that the call reached).
  *
  * After each call the child checks the invariants of the operation:
@@ -328,12 +329,20 @@ static void start_siblings(struct ctx *c)
 	c->threads = true;
 }
 
-/* Every thread must see E (the calling thread has no_new_privs). */
+/*
+ * The calling thread's no_new_privs: set by every preparation but those of the
+ * bpf_* operations, where root's child executes without it, so that only the
+ * program's flags can give the new program no_new_privs.
+ */
+static int caller_nnp = 1;
+
+/* Every thread must see E (the calling thread: caller_nnp). */
 static void check_threads(struct ctx *c, struct expect e)
 {
 	char who[32];
 
-	compare(c, "calling thread", thread_view(), e.secret, e.fifo, 1);
+	compare(c, "calling thread", thread_view(), e.secret, e.fifo,
+		caller_nnp);
 	if (!c->threads)
 		return;
 	pthread_barrier_wait(&bar_ask);
@@ -725,7 +734,7 @@ static long run_syscall_prog(const struct bpf_program *prog)
 	return -(int)opts.retval;
 }
 
-/* Stores the ruleset of FD in the map, replacing the stored one. */
+/* Stores the ruleset of FD in the map (as kind A), replacing the stored one. */
 static void store(int fd)
 {
 	skel->data->ruleset_fd = fd;
@@ -733,13 +742,20 @@ static void store(int fd)
 		die("store_ruleset");
 }
 
+/* What every bpf_* preparation does first: root's child, no no_new_privs. */
+static void prep_bpf(void)
+{
+	caller_nnp = 0;
+	skel->bss->last_err = 0;
+}
+
 /* The secret ruleset stored; then (call_from_fd) a FIFO ruleset to store. */
 static void prep_bpf_from_fd(struct ctx *c)
 {
+	prep_bpf();
 	c->ruleset_fd = make_ruleset(false, 0, 0);
 	store(c->ruleset_fd);
 	c->fd = make_ruleset(true, 0, 0);
-	set_nnp();
 }
 
 static long call_from_fd(struct ctx *c)
@@ -755,9 +771,10 @@ static void check_from_fd(struct ctx *c)
 	/*
 	 * The kfunc returns NULL on a failure (the program: ENOENT), and the
 	 * map keeps the ruleset it had: the probe's execution is restricted by
-	 * the new ruleset exactly when it was stored.
+	 * the new ruleset exactly when it was stored, with no_new_privs from
+	 * the program's flags.
 	 */
-	check_threads(c, (struct expect){ 0, 0, 1 });
+	check_threads(c, (struct expect){ 0, 0, 0 });
 	if (c->rec.violation[0])
 		return;
 	err = exec_probe(c, c->rec.err ? (struct expect){ EACCES, 0, 1 } :
@@ -769,19 +786,42 @@ static void check_from_fd(struct ctx *c)
 /* The secret ruleset stored, for the program to apply. */
 static void prep_bpf_apply(struct ctx *c)
 {
+	prep_bpf();
 	c->ruleset_fd = make_ruleset(false, 0, 0);
 	store(c->ruleset_fd);
-	set_nnp();
 }
 
-/* The secret ruleset staged and the FIFO ruleset stored: both apply. */
+/*
+ * The secret ruleset staged (by root: no no_new_privs) and the FIFO ruleset
+ * stored: both apply, and only the program's flags give no_new_privs.
+ */
 static void prep_bpf_apply_staged(struct ctx *c)
 {
 	int fd = make_ruleset(true, 0, 0);
 
+	prep_bpf();
 	store(fd);
 	close(fd);
-	prep_staged_alone(c);
+	c->ruleset_fd = make_ruleset(false, 0, 0);
+	if (restrict_self(c->ruleset_fd, LANDLOCK_RESTRICT_SELF_ON_EXEC))
+		die("staging");
+}
+
+/*
+ * The secret ruleset staged, then the FIFO ruleset enforced (the execution
+ * rebuilds the staged domain), and the secret ruleset stored: only the
+ * program's no_new_privs tells that it applied its layer.
+ */
+static void prep_bpf_apply_rebuild(struct ctx *c)
+{
+	int fd;
+
+	prep_bpf_apply_staged(c);
+	store(c->ruleset_fd);
+	fd = make_ruleset(true, 0, 0);
+	if (restrict_self(fd, 0))
+		die("restricting after staging");
+	close(fd);
 }
 
 static long call_bpf_apply(struct ctx *c)
@@ -795,14 +835,20 @@ static long call_bpf_apply_staged(struct ctx *c)
 }
 
 /*
- * The failed execution enforced nothing, unstaged nothing, and the next one
- * gets the stored ruleset (and the staged one).
+ * The failed execution enforced nothing (CALLER: what the calling thread sees
+ * before and after), unstaged nothing, and the next one gets the stored
+ * ruleset (and the staged one): NEXT.  The program refuses an execution
+ * (EPERM) only when the kfunc failed to allocate.
  */
-static void check_bpf_apply_as(struct ctx *c, struct expect next)
+static void check_bpf_apply_as(struct ctx *c, struct expect caller,
+			       struct expect next)
 {
 	long err;
 
-	check_threads(c, (struct expect){ 0, 0, 1 });
+	if (c->rec.err == EPERM && skel->bss->last_err != -ENOMEM)
+		violation(c, "the program refused the execution: the kfunc returned %d",
+			  skel->bss->last_err);
+	check_threads(c, caller);
 	if (c->rec.violation[0])
 		return;
 	err = exec_probe(c, next, false);
@@ -811,12 +857,53 @@ static void check_bpf_apply_as(struct ctx *c, struct expect next)
 
 static void check_bpf_apply(struct ctx *c)
 {
-	check_bpf_apply_as(c, (struct expect){ EACCES, 0, 1 });
+	check_bpf_apply_as(c, (struct expect){ 0, 0, 0 },
+			   (struct expect){ EACCES, 0, 1 });
 }
 
 static void check_bpf_apply_staged(struct ctx *c)
 {
-	check_bpf_apply_as(c, (struct expect){ EACCES, EACCES, 1 });
+	check_bpf_apply_as(c, (struct expect){ 0, 0, 0 },
+			   (struct expect){ EACCES, EACCES, 1 });
+}
+
+static void check_bpf_apply_rebuild(struct ctx *c)
+{
+	check_bpf_apply_as(c, (struct expect){ 0, EACCES, 0 },
+			   (struct expect){ EACCES, EACCES, 1 });
+}
+
+/*
+ * After the bpf_* operations: once the map is empty, every policy object that
+ * store_ruleset got is freed (count_free, an fentry program, counts as missed
+ * the calls nested in its own run on a CPU).  Returns the violations.
+ */
+static int bpf_leak_check(void)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd, i;
+
+	if (!skel)
+		return 0;
+	fd = bpf_program__fd(skel->progs.count_free);
+	run_syscall_prog(skel->progs.clear_ruleset);
+	for (i = 0; i < 300; i++) {
+		/* A zeroed one: a filled one asks for arrays at address 0. */
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_prog_get_info_by_fd(fd, &info, &len))
+			die("bpf_prog_get_info_by_fd");
+		if (skel->bss->freed + info.recursion_misses ==
+		    skel->bss->stored)
+			return 0;
+		usleep(100000);
+	}
+	printf("LLFAULT-VIOLATION op=bpf: %llu policy objects stored, %llu freed (%llu missed) after 30 s\n",
+	       (unsigned long long)skel->bss->stored,
+	       (unsigned long long)skel->bss->freed,
+	       (unsigned long long)info.recursion_misses);
+	return 1;
 }
 
 /* Loads and attaches the program, for executions of SELF. */
@@ -831,10 +918,10 @@ static void bpf_attach(const char *self)
 	skel = llbpf__open_and_load();
 	if (!skel)
 		die("llbpf: load");
-	skel->bss->target_ino = st.st_ino;
+	skel->bss->target_ino[0] = st.st_ino;
 	skel->bss->target_major = major(st.st_dev);
 	skel->bss->target_minor = minor(st.st_dev);
-	skel->bss->restrict_flags = LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS;
+	skel->bss->restrict_flags[0] = LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS;
 	if (llbpf__attach(skel))
 		die("llbpf: attach");
 }
@@ -886,6 +973,9 @@ static const struct op ops[] = {
 	{ "bpf_apply_staged", { E2BIG, EFAULT, ENOEXEC, EPERM }, false, true,
 	  prep_bpf_apply_staged, call_bpf_apply_staged,
 	  check_bpf_apply_staged, 0, true },
+	{ "bpf_apply_rebuild", { E2BIG, EFAULT, ENOEXEC, EPERM }, false, true,
+	  prep_bpf_apply_rebuild, call_bpf_apply_staged,
+	  check_bpf_apply_rebuild, 0, true },
 #endif
 };
 
@@ -1180,7 +1270,7 @@ int main(int argc, char **argv)
 		 */
 		t.sites = 0;
 		for (n = 1, miss = 0; n <= max && miss < UNREACHED_RUNS;
-		     n += stride) {
+		     n += n < 4 ? 1 : stride) {
 			if (run_one(op, self, n, &t)) {
 				t.sites = n;
 				miss = 0;
@@ -1204,6 +1294,9 @@ int main(int argc, char **argv)
 		total_inj += t.injected;
 		total_viol += t.violations;
 	}
+#ifdef LLFAULT_BPF
+	total_viol += bpf_leak_check();
+#endif
 	printf("LLFAULT-RESULT ops=%d injected=%d violations=%d\n", nops,
 	       total_inj, total_viol);
 	return total_viol ? 1 : 0;

@@ -2,11 +2,13 @@
 /*
  * The BPF side of llfault-bpf (fault injection in the BPF exec-time bridge)
  * and llbpf-stress (the bridge under stress): shaped like
- * samples/landlock/bpf/exec_sandbox.bpf.c.  A supervisor stores a ruleset in a
+ * samples/landlock/bpf/exec_sandbox.bpf.c.  A supervisor stores rulesets in a
  * map with store_ruleset, and a sleepable bprm_creds_for_exec program applies
- * it to every execution of one file, failing closed when it cannot.  The
- * counters let the supervisor check what the program did, and count_free
- * counts the policy objects that the kernel frees, to check that none leaks.
+ * the current one to every execution of two files (each with its own flags),
+ * failing closed when it cannot, and records the kind it applied for the
+ * executing process.  The counters let the supervisor check what the program
+ * did, and count_free counts the policy objects that the kernel frees, to
+ * check that none leaks.
  */
 
 #include "vmlinux.h"
@@ -28,8 +30,21 @@ int bpf_lsm_policy_apply_bprm(struct lsm_policy_object *obj,
 void bpf_rcu_read_lock(void) __ksym;
 void bpf_rcu_read_unlock(void) __ksym;
 
+/* The kinds of rulesets that the supervisor stores (llbpf-stress: A and B). */
+#define KIND_NONE 0
+#define KIND_A 1
+#define KIND_B 2
+
+/*
+ * One slot per kind, and the kind that the program applies: an object in
+ * slot_a is always of kind A, so that the program can tell the supervisor
+ * which kind it applied, whatever replaced it since.  A zeroed value is an
+ * empty map.
+ */
 struct ruleset_value {
-	__kptr struct lsm_policy_object *ruleset;
+	__kptr struct lsm_policy_object *slot_a;
+	__kptr struct lsm_policy_object *slot_b;
+	__u32 cur;
 };
 
 struct {
@@ -39,22 +54,32 @@ struct {
 	__type(value, struct ruleset_value);
 } rulesets SEC(".maps");
 
+/* What the program did for each process that executed a target: its kind. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u32);
+} applied_kinds SEC(".maps");
+
 /* Set by the supervisor. */
 int ruleset_fd = -1;
+__u32 store_kind = KIND_A;
 __u32 target_major, target_minor;
-__u64 target_ino;
-__u32 restrict_flags;
+/* Two targets: the program applies the ruleset with flags[i] to target_ino[i]. */
+__u64 target_ino[2];
+__u32 restrict_flags[2];
 
 /* Reported to the supervisor. */
 __u64 stored; /* objects that store_ruleset got */
 __u64 freed; /* objects that the kernel freed */
-__u64 matched; /* executions of the target */
+__u64 matched; /* executions of a target */
 __u64 applied; /* ... that the ruleset was applied to */
 __u64 unsandboxed; /* ... that found no ruleset in the map */
 __u64 refused; /* ... that the program refused: the kfunc failed */
 int last_err; /* the kfunc's last error */
 
-/* Replaces the stored ruleset with the one of ruleset_fd. */
+/* Stores the ruleset of ruleset_fd in the slot of store_kind, then uses it. */
 SEC("syscall")
 int store_ruleset(void *ctx)
 {
@@ -71,13 +96,18 @@ int store_ruleset(void *ctx)
 		return -ENOENT;
 
 	__sync_fetch_and_add(&stored, 1);
-	ruleset = bpf_kptr_xchg(&value->ruleset, ruleset);
+	if (store_kind == KIND_B)
+		ruleset = bpf_kptr_xchg(&value->slot_b, ruleset);
+	else
+		ruleset = bpf_kptr_xchg(&value->slot_a, ruleset);
 	if (ruleset)
 		bpf_lsm_policy_release(ruleset);
 
+	value->cur = store_kind == KIND_B ? KIND_B : KIND_A;
 	return 0;
 }
 
+/* Empties the map: no kind first, then the slots. */
 SEC("syscall")
 int clear_ruleset(void *ctx)
 {
@@ -89,12 +119,43 @@ int clear_ruleset(void *ctx)
 	if (!value)
 		return -ENOENT;
 
-	ruleset = bpf_kptr_xchg(&value->ruleset, NULL);
-	if (!ruleset)
-		return -ENOENT;
-
-	bpf_lsm_policy_release(ruleset);
+	value->cur = KIND_NONE;
+	ruleset = bpf_kptr_xchg(&value->slot_a, NULL);
+	if (ruleset)
+		bpf_lsm_policy_release(ruleset);
+	ruleset = bpf_kptr_xchg(&value->slot_b, NULL);
+	if (ruleset)
+		bpf_lsm_policy_release(ruleset);
 	return 0;
+}
+
+/* A new reference to the object in the slot of KIND, or NULL. */
+static __always_inline struct lsm_policy_object *
+acquire_kind(struct ruleset_value *value, __u32 kind, bool *empty)
+{
+	struct lsm_policy_object *ruleset = NULL;
+
+	bpf_rcu_read_lock();
+	if (kind == KIND_A) {
+		*empty = !value->slot_a;
+		if (value->slot_a)
+			ruleset = bpf_lsm_policy_acquire(value->slot_a);
+	} else {
+		*empty = !value->slot_b;
+		if (value->slot_b)
+			ruleset = bpf_lsm_policy_acquire(value->slot_b);
+	}
+	bpf_rcu_read_unlock();
+	return ruleset;
+}
+
+static __always_inline void record(struct linux_binprm *bprm, __u32 kind)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	/* An AT_EXECVE_CHECK request is not the execution. */
+	if (!bprm->is_check)
+		bpf_map_update_elem(&applied_kinds, &tgid, &kind, BPF_ANY);
 }
 
 SEC("lsm.s/bprm_creds_for_exec")
@@ -104,12 +165,18 @@ int BPF_PROG(apply_ruleset, struct linux_binprm *bprm)
 	const dev_t dev = inode->i_sb->s_dev;
 	struct lsm_policy_object *ruleset = NULL;
 	struct ruleset_value *value;
-	__u32 key = 0;
+	__u32 key = 0, kind, flags;
 	bool empty = false;
 	int attempt, err;
 
-	if (inode->i_ino != target_ino || dev >> MINORBITS != target_major ||
+	if (dev >> MINORBITS != target_major ||
 	    (dev & ((1U << MINORBITS) - 1)) != target_minor)
+		return 0;
+	if (inode->i_ino == target_ino[0])
+		flags = restrict_flags[0];
+	else if (inode->i_ino == target_ino[1])
+		flags = restrict_flags[1];
+	else
 		return 0;
 
 	__sync_fetch_and_add(&matched, 1);
@@ -117,21 +184,20 @@ int BPF_PROG(apply_ruleset, struct linux_binprm *bprm)
 	if (!value)
 		return -EPERM;
 
+	kind = value->cur;
 	/*
 	 * Acquiring fails on a ruleset whose last reference is being released:
-	 * the supervisor just replaced it, so read the map value again.
+	 * the supervisor just replaced it, so read the slot again.
 	 */
-	for (attempt = 0; attempt < 4 && !ruleset && !empty; attempt++) {
-		bpf_rcu_read_lock();
-		empty = !value->ruleset;
-		if (!empty)
-			ruleset = bpf_lsm_policy_acquire(value->ruleset);
-		bpf_rcu_read_unlock();
-	}
+	for (attempt = 0; attempt < 4 && kind != KIND_NONE && !ruleset &&
+			  !empty;
+	     attempt++)
+		ruleset = acquire_kind(value, kind, &empty);
 	if (!ruleset) {
-		/* An empty map (the supervisor cleared it): runs as is. */
-		if (empty) {
+		/* No kind, or cleared since: the target runs as is. */
+		if (kind == KIND_NONE || empty) {
 			__sync_fetch_and_add(&unsandboxed, 1);
+			record(bprm, KIND_NONE);
 			return 0;
 		}
 		/* Fails closed: never without the stored ruleset. */
@@ -140,7 +206,7 @@ int BPF_PROG(apply_ruleset, struct linux_binprm *bprm)
 		return -EPERM;
 	}
 
-	err = bpf_lsm_policy_apply_bprm(ruleset, bprm, restrict_flags);
+	err = bpf_lsm_policy_apply_bprm(ruleset, bprm, flags);
 	bpf_lsm_policy_release(ruleset);
 	if (err) {
 		__sync_fetch_and_add(&refused, 1);
@@ -148,6 +214,7 @@ int BPF_PROG(apply_ruleset, struct linux_binprm *bprm)
 		return -EPERM;
 	}
 	__sync_fetch_and_add(&applied, 1);
+	record(bprm, kind);
 	return 0;
 }
 
