@@ -30,8 +30,8 @@ boot() {
 	echo "== lsm=$2"
 	printf '%-24s %6s %9s %5s %7s %6s %7s %8s %11s\n' operation sites injected ok ENOMEM errno killed startup violations
 	sed -n 's/.*LLFAULT op=\([^ ]*\) sites=\([0-9]*\) injected=\([0-9]*\) ok=\([0-9]*\) enomem=\([0-9]*\) errno=\([0-9]*\) killed=\([0-9]*\) startup=\([0-9]*\) violations=\([0-9]*\).*/\1 \2 \3 \4 \5 \6 \7 \8 \9/p' \
-		"$OUT/vm-$1.log" | while read -r op s i o e x k u v; do
-		printf '%-24s %6s %9s %5s %7s %6s %7s %8s %11s\n' "$op" "$s" "$i" "$o" "$e" "$x" "$k" "$u" "$v"
+		"$OUT/vm-$1.log" | while read -r op s i o e x kl u v; do
+		printf '%-24s %6s %9s %5s %7s %6s %7s %8s %11s\n' "$op" "$s" "$i" "$o" "$e" "$x" "$kl" "$u" "$v"
 	done
 	grep -h 'LLFAULT-VIOLATION\|LLFAULT-RESULT' "$OUT/vm-$1.log" || true
 	grep '# FAIL' "$OUT/$1-verdict.txt" || true

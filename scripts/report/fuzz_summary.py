@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make fuzz: the summary of a run (llstress operations and checks, trinity statistics, the kernel verdict) from its VM log (scripts/fuzz.sh)."""
+"""make fuzz: the summary of a run (llstress operations and checks, llbpf-stress's result, trinity statistics, the verdict) from its VM log (scripts/fuzz.sh)."""
 import re
 import sys
 
@@ -46,6 +46,19 @@ print()
 for v in viol[:20]:
     print(v)
 print(f"llstress: {result or 'no result (did not finish?)'}")
+# llbpf-stress (the BPF exec-time bridge, as root beside llstress).
+bpf = [l[l.index("LLBPF-"):] for l in lines if "LLBPF-" in l]
+if bpf:
+    print()
+    for l in bpf:
+        if l.startswith(("LLBPF-VIOLATION", "LLBPF-BEGIN")):
+            print(l)
+    res = [l for l in bpf if l.startswith("LLBPF-RESULT ")]
+    if res:
+        counts = dict(kv.split("=", 1) for kv in res[-1].split()[1:])
+        print("llbpf-stress: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    else:
+        print("llbpf-stress: no result (did not finish?)")
 # Trinity's summary (--stats), not its progress output.
 keep = re.compile(r"LLFUZZ-TRINITY|LLSTRESS-AS-USER|random seed|Ran [0-9]+ syscalls|"
                   r"^\S+: \(attempted:|^    \S.*: [0-9]+$|taint")
@@ -57,7 +70,7 @@ with open(verdict, errors="replace") as f:
     v = [l.rstrip() for l in f]
 kernel = [l for l in v if l.startswith("# FAIL")]
 leaks = sum("unreferenced object 0x" in l for l in lines)
-print(f"kernel: {len(kernel)} report(s) (WARN, BUG, KASAN, lockdep, kmemleak...), "
-      f"{leaks} kmemleak leak(s); VM run {elapsed}s")
+print(f"verdict: {len(kernel)} problem(s) (kernel WARN, BUG, KASAN, lockdep, kmemleak, "
+      f"or a missing result), {leaks} kmemleak leak(s); VM run {elapsed}s")
 for l in kernel + [l for l in v if l.startswith("error:")]:
     print("  " + l)

@@ -78,16 +78,24 @@ __u64 applied; /* ... that the ruleset was applied to */
 __u64 unsandboxed; /* ... that found no ruleset in the map */
 __u64 refused; /* ... that the program refused: the kfunc failed */
 int last_err; /* the kfunc's last error */
+__u64 retried; /* acquisitions that failed on an object being released */
+__u64 raced_empty; /* ... that found the slot of the kind emptied since */
+__u64 record_failed; /* records that could not be written */
 
 /* Stores the ruleset of ruleset_fd in the slot of store_kind, then uses it. */
+static __always_inline struct ruleset_value *map_value(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&rulesets, &key);
+}
+
 SEC("syscall")
 int store_ruleset(void *ctx)
 {
+	struct ruleset_value *value = map_value();
 	struct lsm_policy_object *ruleset;
-	struct ruleset_value *value;
-	__u32 key = 0;
 
-	value = bpf_map_lookup_elem(&rulesets, &key);
 	if (!value)
 		return -ENOENT;
 
@@ -111,11 +119,9 @@ int store_ruleset(void *ctx)
 SEC("syscall")
 int clear_ruleset(void *ctx)
 {
+	struct ruleset_value *value = map_value();
 	struct lsm_policy_object *ruleset;
-	struct ruleset_value *value;
-	__u32 key = 0;
 
-	value = bpf_map_lookup_elem(&rulesets, &key);
 	if (!value)
 		return -ENOENT;
 
@@ -154,8 +160,9 @@ static __always_inline void record(struct linux_binprm *bprm, __u32 kind)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	/* An AT_EXECVE_CHECK request is not the execution. */
-	if (!bprm->is_check)
-		bpf_map_update_elem(&applied_kinds, &tgid, &kind, BPF_ANY);
+	if (!bprm->is_check &&
+	    bpf_map_update_elem(&applied_kinds, &tgid, &kind, BPF_ANY))
+		__sync_fetch_and_add(&record_failed, 1);
 }
 
 SEC("lsm.s/bprm_creds_for_exec")
@@ -165,7 +172,7 @@ int BPF_PROG(apply_ruleset, struct linux_binprm *bprm)
 	const dev_t dev = inode->i_sb->s_dev;
 	struct lsm_policy_object *ruleset = NULL;
 	struct ruleset_value *value;
-	__u32 key = 0, kind, flags;
+	__u32 kind, flags;
 	bool empty = false;
 	int attempt, err;
 
@@ -180,7 +187,7 @@ int BPF_PROG(apply_ruleset, struct linux_binprm *bprm)
 		return 0;
 
 	__sync_fetch_and_add(&matched, 1);
-	value = bpf_map_lookup_elem(&rulesets, &key);
+	value = map_value();
 	if (!value)
 		return -EPERM;
 
@@ -191,8 +198,13 @@ int BPF_PROG(apply_ruleset, struct linux_binprm *bprm)
 	 */
 	for (attempt = 0; attempt < 4 && kind != KIND_NONE && !ruleset &&
 			  !empty;
-	     attempt++)
+	     attempt++) {
 		ruleset = acquire_kind(value, kind, &empty);
+		if (!ruleset && !empty)
+			__sync_fetch_and_add(&retried, 1);
+	}
+	if (empty)
+		__sync_fetch_and_add(&raced_empty, 1);
 	if (!ruleset) {
 		/* No kind, or cleared since: the target runs as is. */
 		if (kind == KIND_NONE || empty) {

@@ -10,9 +10,7 @@
  * and target1 (without), and records the kind it applied (A, B or none) for
  * the executing process.  For S seconds:
  *   - a store thread stores a new ruleset A or B (closing its descriptor at
- *     once: the map holds the only reference), or empties the map, with the
- *     clear_ruleset program or by an update of the map value (which releases
- *     the objects through the kptr destructor);
+ *     once: the map holds the only reference), or empties the map;
  *   - an attach process attaches the program and detaches it, again and
  *     again;
  *   - W workers fork children which may drop to uid 1000, may stage a ruleset
@@ -60,6 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <grp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -83,6 +82,8 @@
 #define CONTROL BIN "/control"
 #define USER 1000
 #define MAX_WORKERS 16
+/* Seconds after which a child counts as hung. */
+#define HANG_SECS 120
 /* States of the history rings: a power of two. */
 #define RING 4096
 
@@ -258,11 +259,6 @@ static void sleep_us(unsigned int us)
 static void *store_thread(void *arg)
 {
 	unsigned int seed = (unsigned int)(long)arg;
-	char zero[64] = {};
-	__u32 key = 0;
-
-	if (bpf_map__value_size(skel->maps.rulesets) > sizeof(zero))
-		die("rulesets: value too large");
 	while (!atomic_load(&sh->stop)) {
 		unsigned int r = rand_below(&seed, 10), next;
 		int fd = -1, err;
@@ -277,20 +273,9 @@ static void *store_thread(void *arg)
 		}
 		hist_begin(&sh->map_hist, next);
 		if (fd < 0) {
-			/*
-			 * The program, or an update: the map releases the
-			 * objects of the old value with the kptr destructor.
-			 */
-			if (r == 0)
-				err = run_prog(skel->progs.clear_ruleset);
-			else if (bpf_map_update_elem(
-					 bpf_map__fd(skel->maps.rulesets), &key,
-					 zero, BPF_ANY))
-				err = errno;
-			else
-				err = 0;
+			err = run_prog(skel->progs.clear_ruleset);
 			if (err)
-				violation("emptying the map: %s", strerror(err));
+				violation("clear_ruleset: %s", strerror(err));
 			atomic_fetch_add(&n_clears, 1);
 		} else {
 			skel->data->store_kind = next == STORED_A ? 1 : 2;
@@ -411,7 +396,8 @@ static void child(const struct plan *p, int staged_fd)
 	const int clean = outcome(STORED_NONE, STAGE_NONE, 0);
 
 	if (p->unprivileged &&
-	    (setresgid(USER, USER, USER) || setresuid(USER, USER, USER)))
+	    (setgroups(0, NULL) || setresgid(USER, USER, USER) ||
+	     setresuid(USER, USER, USER)))
 		_exit(PROBE_ERROR + 1);
 	if (p->stage != STAGE_NONE &&
 	    syscall(SYS_landlock_restrict_self, staged_fd,
@@ -440,6 +426,38 @@ static void child(const struct plan *p, int staged_fd)
 	}
 	execve(targets[p->target], argv, environ);
 	_exit(PROBE_ERROR + 7);
+}
+
+/*
+ * Waits for PID, at most HANG_SECS: a child stuck in an execution (or in
+ * staging) is a hang, reported with its kernel stack, then killed.
+ */
+static void wait_child(pid_t pid, int *status)
+{
+	char path[64], buf[2048];
+	ssize_t n;
+	int fd;
+
+	for (int i = 0; i < HANG_SECS * 100; i++) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return;
+		if (r < 0)
+			die("waitpid");
+		sleep_us(10000);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	violation("hang: child %d still running after %d s; kernel stack:\n%s",
+		  pid, HANG_SECS, buf);
+	kill(pid, SIGKILL);
+	if (waitpid(pid, status, 0) != pid)
+		die("waitpid");
 }
 
 /* The kind that the program recorded for PID (deleted), or 0 if none. */
@@ -485,8 +503,7 @@ static void *worker(void *arg)
 		}
 		if (!pid)
 			child(&p, staged_fd);
-		if (waitpid(pid, &status, 0) != pid)
-			die("waitpid");
+		wait_child(pid, &status);
 		kind = recorded(pid);
 		stored = hist_since(&sh->map_hist, mg);
 		links = hist_since(&sh->link_hist, lg);
@@ -666,8 +683,7 @@ int main(int argc, char **argv)
 	pthread_join(st, NULL);
 	for (unsigned int w = 0; w < workers; w++)
 		pthread_join(wt[w], NULL);
-	if (waitpid(attacher, &status, 0) != attacher)
-		die("waitpid");
+	wait_child(attacher, &status);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		violation("the attach process ended with %s %d",
 			  WIFSIGNALED(status) ? "signal" : "status",
@@ -697,6 +713,9 @@ int main(int argc, char **argv)
 			  (unsigned long long)skel->bss->stored,
 			  (unsigned long long)skel->bss->freed,
 			  (unsigned long long)info.recursion_misses);
+	if (skel->bss->record_failed)
+		violation("the program could not record %llu execution(s)",
+			  (unsigned long long)skel->bss->record_failed);
 	if (skel->bss->refused)
 		violation("the program refused %llu execution(s), last error %d",
 			  (unsigned long long)skel->bss->refused,
@@ -716,7 +735,7 @@ int main(int argc, char **argv)
 			  n_execs, n_unseen, n_a, n_b, n_target1_applied,
 			  n_unprivileged_applied, sh->n_detaches, n_overflows);
 	v = atomic_load(&sh->violations);
-	printf("LLBPF-RESULT violations=%ld execs=%ld sandboxed_a=%ld sandboxed_b=%ld none=%ld unseen=%ld target1_applied=%ld unprivileged=%ld unprivileged_applied=%ld staged=%ld checked_first=%ld controls=%ld overflows=%ld stores=%ld clears=%ld detaches=%ld stored=%llu freed=%llu missed=%llu matched=%llu applied=%llu unsandboxed=%llu refused=%llu\n",
+	printf("LLBPF-RESULT violations=%ld execs=%ld sandboxed_a=%ld sandboxed_b=%ld none=%ld unseen=%ld target1_applied=%ld unprivileged=%ld unprivileged_applied=%ld staged=%ld checked_first=%ld controls=%ld overflows=%ld stores=%ld clears=%ld detaches=%ld stored=%llu freed=%llu missed=%llu matched=%llu applied=%llu unsandboxed=%llu refused=%llu retried=%llu raced_empty=%llu\n",
 	       v, n_execs, n_a, n_b, n_none, n_unseen, n_target1_applied,
 	       n_unprivileged, n_unprivileged_applied, n_staged,
 	       n_checked_first, n_controls, n_overflows, n_stores, n_clears,
@@ -726,7 +745,9 @@ int main(int argc, char **argv)
 	       (unsigned long long)skel->bss->matched,
 	       (unsigned long long)skel->bss->applied,
 	       (unsigned long long)skel->bss->unsandboxed,
-	       (unsigned long long)skel->bss->refused);
+	       (unsigned long long)skel->bss->refused,
+	       (unsigned long long)skel->bss->retried,
+	       (unsigned long long)skel->bss->raced_empty);
 	llbpf__destroy(skel);
 	return v ? 1 : 0;
 }
