@@ -727,7 +727,7 @@ int main(int argc, char **argv)
 			  (unsigned long long)skel->bss->applied,
 			  (unsigned long long)skel->bss->unsandboxed);
 	/* Enough of each case to prove something. */
-	if (n_execs < 20 || n_unseen * 2 > n_execs ||
+	if (n_execs < 20 || n_unseen * 4 > n_execs * 3 ||
 	    (n_a + n_b) * 4 < n_execs || !n_a || !n_b || !n_target1_applied ||
 	    !n_unprivileged_applied || !sh->n_detaches ||
 	    n_overflows * 10 > n_execs)
