@@ -40,7 +40,8 @@ for c in "$TOP"/vm/*.c; do
 done
 # A directory vm/NAME/ with a main.c is one program, $OUT/bin/NAME, made of
 # all its .c files (vm/llstress/).  Directories without a main.c are not
-# programs: vm/bpf/ holds BPF sources that bench.sh builds.
+# programs: vm/bpf/ holds the BPF programs and their loaders, which need
+# libbpf: bench.sh and bpf-tools.sh (llbpf) build them.
 for m in "$TOP"/vm/*/main.c; do
 	[ -e "$m" ] || continue
 	d=$(dirname "$m")
